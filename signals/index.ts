@@ -1,0 +1,79 @@
+import { SieveError } from '../src/errors.js';
+import type { SignalDefinition, SignalFamily } from '../src/signal.js';
+import { lines } from './lines.js';
+import { naturalLanguage } from './natural-language.js';
+
+/** A registered signal with the family it belongs to. */
+export interface RegisteredSignal {
+  readonly family: SignalFamily;
+  readonly signal: SignalDefinition;
+}
+
+const families = new Map<string, SignalFamily>();
+const signals = new Map<string, RegisteredSignal>();
+
+/** Adds a family and its signals; a name already taken by another family throws. */
+export function registerSignalFamily(family: SignalFamily): void {
+  if (families.has(family.id)) throw new SieveError('E_USAGE', `signal family "${family.id}" is already registered`);
+  for (const signal of family.signals) {
+    if (signals.has(signal.name)) throw new SieveError('E_USAGE', `signal "${signal.name}" is already registered`);
+  }
+  families.set(family.id, family);
+  for (const signal of family.signals) signals.set(signal.name, { family, signal });
+}
+
+for (const family of [naturalLanguage, lines]) registerSignalFamily(family);
+
+/** Every registered signal, in registration order. */
+export function listSignals(): RegisteredSignal[] {
+  return [...signals.values()];
+}
+
+export function listFamilies(): SignalFamily[] {
+  return [...families.values()];
+}
+
+/**
+ * Resolves a selection of signal names and family ids (empty = everything) to signals, in
+ * registry order without repeats. Unknown names throw, naming the closest known ones.
+ */
+export function resolveSignals(selection: readonly string[] = []): RegisteredSignal[] {
+  if (selection.length === 0) return listSignals();
+  const wanted = new Set<string>();
+  for (const item of selection) {
+    const family = families.get(item);
+    if (family) {
+      for (const s of family.signals) wanted.add(s.name);
+    } else if (signals.has(item)) {
+      wanted.add(item);
+    } else {
+      const known = [...families.keys(), ...signals.keys()];
+      const close = closest(item, known, 3);
+      throw new SieveError('E_USAGE', `unknown signal or family "${item}"${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`, {
+        hint: 'run `sieve list-signals` to see them all',
+      });
+    }
+  }
+  return listSignals().filter((r) => wanted.has(r.signal.name));
+}
+
+function closest(word: string, candidates: readonly string[], n: number): string[] {
+  return candidates
+    .map((c) => ({ c, d: editDistance(word, c) }))
+    .filter((x) => x.d <= Math.max(3, Math.floor(word.length / 3)))
+    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+    .slice(0, n)
+    .map((x) => x.c);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { PACKAGE_VERSION } from '../version.js';
+import { inspectCommand } from './inspect.js';
+import { listSignalsCommand } from './list-signals.js';
+import { exitCodeFor, printError } from './output.js';
+import { signalsCommand } from './signals.js';
+
+const program = new Command('sieve')
+  .description('curate LLM pretraining corpora the RedPajama v2 way')
+  .version(PACKAGE_VERSION)
+  .option('--debug', 'print stack traces of errors')
+  .showHelpAfterError()
+  .addCommand(signalsCommand())
+  .addCommand(inspectCommand())
+  .addCommand(listSignalsCommand());
+
+program.exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? 0 : 2);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  printError(err, program.opts<{ debug?: boolean }>().debug === true || process.argv.includes('--debug'));
+  process.exitCode = exitCodeFor(err);
+}

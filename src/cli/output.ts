@@ -1,0 +1,32 @@
+import { SieveError, formatLocation } from '../errors.js';
+
+/** Exit code for an error: 2 for bad usage or bad input, 1 for anything else. */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof SieveError && (err.code === 'E_USAGE' || err.code.startsWith('E_INPUT'))) return 2;
+  return 1;
+}
+
+/** Prints an error as one line (`sieve: CODE: message at file:line`), a hint line, and the stack only with --debug. */
+export function printError(err: unknown, debug: boolean): void {
+  if (err instanceof SieveError) {
+    const where = err.location ? ` at ${formatLocation(err.location)}` : '';
+    process.stderr.write(`sieve: ${err.code}: ${err.message}${where}\n`);
+    if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    return;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`sieve: internal error: ${message}\n`);
+  if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('  (rerun with --debug for the stack trace, and please report it)\n');
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '--';
+  const s = Math.round(ms / 1000);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}

@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { toSieveError } from '../errors.js';
+
+/** The temporary name an output is written under until it is complete. */
+export function temporaryPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Runs `write` on a temporary path next to `path`, then renames it into place, so a reader
+ * (or a resumed run) never sees a partial file under the final name. On failure the
+ * temporary file is removed and the error rethrown.
+ */
+export async function writeAtomically<T>(path: string, write: (tmpPath: string) => Promise<T>): Promise<T> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = temporaryPath(path);
+  try {
+    const result = await write(tmp);
+    await rename(tmp, path);
+    return result;
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw toSieveError(err, 'E_IO', `cannot write ${path}`, { file: path });
+  }
+}

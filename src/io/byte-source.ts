@@ -1,0 +1,157 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { Decompress as FzstdDecompress } from 'fzstd';
+import { SieveError, toSieveError } from '../errors.js';
+import { compressionFromMagic, type Compression } from './formats.js';
+
+/** A decompressed byte stream of one input, with what was learnt from its first bytes. */
+export interface ByteSource {
+  readonly file: string;
+  readonly compression: Compression;
+  /** Decompressed chunks; errors are SieveErrors naming the file (truncation, corruption, I/O). */
+  readonly chunks: AsyncIterable<Buffer>;
+  /** Compressed bytes read so far, for error locations. */
+  readonly bytesRead: () => number;
+}
+
+const CHUNK = 1 << 20;
+
+/** Checks that an input path exists and is a readable file, with errors that name it. */
+export async function checkInputFile(path: string): Promise<number> {
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) {
+      throw new SieveError('E_INPUT_MISSING', `input is a directory, not a file: ${path}`, { location: { file: path } });
+    }
+    return st.size;
+  } catch (err) {
+    if (err instanceof SieveError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new SieveError('E_INPUT_MISSING', `input does not exist: ${path}`, { location: { file: path } });
+    }
+    throw toSieveError(err, 'E_IO', `cannot read input ${path}`, { file: path });
+  }
+}
+
+/** Opens a file (or `-` for stdin) and decompresses it as its magic bytes say. */
+export async function openByteSource(path: string): Promise<ByteSource> {
+  const file = path === '-' ? '<stdin>' : path;
+  let bytesRead = 0;
+  const raw: AsyncIterator<Buffer> = countingChunks(
+    path === '-' ? process.stdin : createReadStream(path, { highWaterMark: CHUNK }),
+    file,
+    (n) => (bytesRead += n),
+  )[Symbol.asyncIterator]();
+  const first = await raw.next();
+  const head: Buffer = first.done ? Buffer.alloc(0) : first.value;
+  const compression = compressionFromMagic(head);
+  const rawAll = prepend(first.done ? [] : [head], raw);
+  const chunks = compression === 'none' ? rawAll : decompress(rawAll, compression, file, () => bytesRead);
+  return { file, compression, chunks, bytesRead: () => bytesRead };
+}
+
+async function* countingChunks(stream: Readable, file: string, count: (n: number) => void): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      count(buf.length);
+      yield buf;
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SieveError('E_INPUT_MISSING', `input does not exist: ${file}`, { location: { file } });
+    if (code === 'EISDIR') throw new SieveError('E_INPUT_MISSING', `input is a directory, not a file: ${file}`, { location: { file } });
+    throw toSieveError(err, 'E_IO', `cannot read ${file}`, { file });
+  }
+}
+
+async function* prepend<T>(head: T[], rest: AsyncIterator<T>): AsyncGenerator<T> {
+  yield* head;
+  for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
+}
+
+async function* decompress(
+  source: AsyncIterable<Buffer>,
+  compression: Exclude<Compression, 'none'>,
+  file: string,
+  offset: () => number,
+): AsyncGenerator<Buffer> {
+  const input = Readable.from(source, { objectMode: false });
+  const codec = compression === 'gzip' ? createGunzip({ chunkSize: 256 * 1024 }) : createZstdDecompressor();
+  input.on('error', (err) => codec.destroy(err));
+  input.pipe(codec);
+  try {
+    for await (const chunk of codec) yield chunk as Buffer;
+  } catch (err) {
+    if (err instanceof SieveError) throw err;
+    throw decompressionError(err, compression, file, offset());
+  } finally {
+    input.destroy();
+    codec.destroy();
+  }
+}
+
+function decompressionError(err: unknown, compression: string, file: string, byteOffset: number): SieveError {
+  const message = err instanceof Error ? err.message : String(err);
+  const truncated = /unexpected end|ended in middle|truncated|incomplete|premature/i.test(message);
+  return truncated
+    ? new SieveError('E_INPUT_TRUNCATED', `truncated ${compression} stream (${message})`, {
+        location: { file, byteOffset },
+        severity: 'shard',
+        cause: err,
+      })
+    : new SieveError('E_INPUT_PARSE', `corrupt ${compression} stream (${message})`, {
+        location: { file, byteOffset },
+        severity: 'shard',
+        cause: err,
+      });
+}
+
+interface ZstdModule {
+  DecompressStream: new () => Transform;
+}
+
+let zstdNative: ZstdModule | null | undefined;
+
+/** zstd-napi when its native build is present, else the pure-JS fzstd. */
+function createZstdDecompressor(): Transform {
+  if (zstdNative === undefined) {
+    try {
+      zstdNative = createRequire(import.meta.url)('zstd-napi') as ZstdModule;
+    } catch {
+      zstdNative = null; // optional dependency: fall back to fzstd below
+    }
+  }
+  if (zstdNative && process.env.SIEVE_ZSTD !== 'fzstd') return new zstdNative.DecompressStream();
+  return fzstdTransform();
+}
+
+function fzstdTransform(): Transform {
+  let stream: FzstdDecompress;
+  const transform = new Transform({
+    transform(chunk: Buffer, _enc, done: TransformCallback) {
+      try {
+        stream.push(chunk);
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+    flush(done: TransformCallback) {
+      try {
+        stream.push(new Uint8Array(0), true);
+        done();
+      } catch (err) {
+        done(new Error(`truncated: ${(err as Error).message}`));
+      }
+    },
+  });
+  stream = new FzstdDecompress((data) => transform.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength)));
+  return transform;
+}
+
+export { CHUNK as READ_CHUNK_BYTES };

@@ -1,0 +1,68 @@
+import type { Document } from '../document.js';
+import { SieveError, type ErrorLocation } from '../errors.js';
+import type { ReadOptions } from './read-options.js';
+
+const DEFAULT_TEXT_FIELDS = ['text', 'raw_content'] as const;
+const RPV2_SHARD = /(\d{4}-\d{2})\/(\d{4})\/([a-z]{2,3}_(?:head|middle|tail))\.json\.gz$/;
+
+/** Turns parsed records into Documents, resolving text, id and url fields once per shard. */
+export interface DocumentMaker {
+  /** Builds the document, or throws a SieveError (E_INPUT_FIELD) naming the missing field. */
+  make(record: Record<string, unknown>, location: ErrorLocation, index: number): Document;
+}
+
+/**
+ * Field resolution rules: the text field is `--text-field`, else `text`, else `raw_content`;
+ * the id is `--id-field`, else `id`, else the RPv2 document id for files in the RPv2 layout
+ * (`{snapshot}/{nnnn}/{lang}_{part}.json.gz/{line_index}`), else `<name>:<line>`.
+ */
+export function createDocumentMaker(file: string, name: string, options: ReadOptions): DocumentMaker {
+  const rpv2 = RPV2_SHARD.exec(file.replaceAll('\\', '/'));
+  const rpv2Shard = rpv2 ? `${rpv2[1]}/${rpv2[2]}/${rpv2[3]}.json.gz` : undefined;
+  const textFields = options.textField ? [options.textField] : DEFAULT_TEXT_FIELDS;
+  const idField = options.idField;
+
+  return {
+    make(record, location, index) {
+      let textField: string | undefined;
+      for (const f of textFields) {
+        if (record[f] !== undefined) {
+          textField = f;
+          break;
+        }
+      }
+      if (textField === undefined) {
+        throw new SieveError('E_INPUT_FIELD', `missing text field ${textFields.map((f) => `"${f}"`).join(' or ')}`, {
+          location,
+          severity: 'shard',
+          hint: 'name the field with --text-field',
+        });
+      }
+      const text = record[textField];
+      if (typeof text !== 'string') {
+        throw new SieveError('E_INPUT_FIELD', `text field "${textField}" is ${text === null ? 'null' : typeof text}, not a string`, {
+          location,
+          severity: 'shard',
+        });
+      }
+      let id: string;
+      if (idField !== undefined) {
+        const v = record[idField];
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'bigint') {
+          throw new SieveError('E_INPUT_FIELD', `missing id field "${idField}"`, { location, severity: 'shard' });
+        }
+        id = String(v);
+      } else if (typeof record.id === 'string' || typeof record.id === 'number' || typeof record.id === 'bigint') {
+        id = String(record.id);
+      } else if (rpv2Shard !== undefined) {
+        id = `${rpv2Shard}/${index}`;
+      } else {
+        id = `${name}:${location.line ?? index}`;
+      }
+      const meta: Record<string, unknown> = {};
+      for (const key of Object.keys(record)) if (key !== textField) meta[key] = record[key];
+      const url = typeof record.url === 'string' ? record.url : undefined;
+      return { id, text, url, meta, location };
+    },
+  };
+}

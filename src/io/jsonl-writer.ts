@@ -1,0 +1,46 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { pipeline } from 'node:stream/promises';
+import { PassThrough, type Transform } from 'node:stream';
+import { createGzip } from 'node:zlib';
+import { SieveError } from '../errors.js';
+import { writeAtomically } from './atomic-file.js';
+import { kindFromName } from './formats.js';
+
+/** Writes JSON lines to `path` (plain, `.gz` or `.zst` by its name), atomically. */
+export async function writeJsonl(path: string, records: AsyncIterable<unknown> | Iterable<unknown>): Promise<number> {
+  const compression = kindFromName(path)?.compression ?? 'none';
+  return writeAtomically(path, async (tmp) => {
+    const source = new PassThrough();
+    const stages: (Transform | PassThrough)[] = [source];
+    if (compression === 'gzip') stages.push(createGzip());
+    if (compression === 'zstd') stages.push(createZstdCompressor());
+    const done = pipeline([...stages, createWriteStream(tmp)]);
+    let n = 0;
+    for await (const record of records) {
+      if (!source.write(JSON.stringify(record, jsonReplacer) + '\n')) await once(source, 'drain');
+      n++;
+    }
+    source.end();
+    await done;
+    return n;
+  });
+}
+
+/** BigInts (uint64 ids) as JSON numbers' decimal text. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+function createZstdCompressor(): Transform {
+  try {
+    const zstd = createRequire(import.meta.url)('zstd-napi') as { CompressStream: new () => Transform };
+    return new zstd.CompressStream();
+  } catch (err) {
+    throw new SieveError('E_MISSING_DEP', 'writing .zst needs zstd-napi, whose native build is missing', {
+      cause: err,
+      hint: 'run `npm rebuild zstd-napi` (needs g++, make and python3), or write .gz instead',
+    });
+  }
+}

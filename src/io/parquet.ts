@@ -1,0 +1,53 @@
+import { openAsBlob } from 'node:fs';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import * as parquetWasm from 'parquet-wasm/node';
+import { SieveError, toSieveError } from '../errors.js';
+
+/** The Parquet engine (parquet-wasm, arrow-rs compiled to WebAssembly); see spec/deps.md for why. */
+export { parquetWasm };
+
+/** Row count and Arrow schema of a Parquet file, without reading its data. */
+export interface ParquetInfo {
+  readonly rows: number;
+  readonly columns: readonly string[];
+  readonly rowGroups: number;
+}
+
+async function openParquet(path: string): Promise<parquetWasm.ParquetFile> {
+  try {
+    return await parquetWasm.ParquetFile.fromFile(await openAsBlob(path));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SieveError('E_INPUT_MISSING', `input does not exist: ${path}`, { location: { file: path } });
+    throw toSieveError(err, 'E_INPUT_FORMAT', 'not a readable Parquet file', { file: path });
+  }
+}
+
+export async function parquetInfo(path: string): Promise<ParquetInfo> {
+  const file = await openParquet(path);
+  try {
+    const meta = file.metadata().fileMetadata();
+    const schema = tableFromIPC(await (await file.read({ limit: 0 })).intoIPCStream()).schema;
+    return { rows: meta.numRows(), columns: schema.fields.map((f) => f.name), rowGroups: file.metadata().numRowGroups() };
+  } finally {
+    file.free();
+  }
+}
+
+/** Streams a Parquet file as Arrow tables of about `batchSize` rows, reading only `columns`. */
+export async function* readParquetBatches(path: string, options: { batchSize?: number; columns?: string[] } = {}): AsyncGenerator<Table> {
+  const file = await openParquet(path);
+  try {
+    const stream = await file.stream({ batchSize: options.batchSize ?? 1024, columns: options.columns });
+    const reader = (stream as ReadableStream<parquetWasm.RecordBatch>).getReader();
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) yield tableFromIPC(r.value.intoIPCStream());
+    } finally {
+      reader.releaseLock();
+    }
+  } catch (err) {
+    throw toSieveError(err, 'E_INPUT_FORMAT', 'cannot read Parquet data', { file: path });
+  } finally {
+    file.free();
+  }
+}

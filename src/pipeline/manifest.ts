@@ -1,0 +1,45 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeAtomically } from '../io/atomic-file.js';
+
+/** One input's line in the manifest: every record it held is either a document written or a rejection. */
+export interface ManifestInput {
+  readonly input: string;
+  readonly name: string;
+  readonly documents: number;
+  readonly rejected: number;
+  readonly outputs: readonly string[];
+  readonly rejectedFile?: string;
+}
+
+export interface ManifestTotals {
+  readonly inputs: number;
+  readonly documents: number;
+  readonly rejected: number;
+}
+
+/** `manifest.json`: what a run read and wrote. No timestamps, so reruns give the same bytes. */
+export interface Manifest {
+  readonly tool: string;
+  readonly command: string;
+  readonly signals: readonly string[];
+  readonly options: Readonly<Record<string, string | number | boolean | null>>;
+  readonly inputs: readonly ManifestInput[];
+  readonly totals: ManifestTotals;
+}
+
+export function manifestTotals(inputs: readonly ManifestInput[]): ManifestTotals {
+  return {
+    inputs: inputs.length,
+    documents: inputs.reduce((n, i) => n + i.documents, 0),
+    rejected: inputs.reduce((n, i) => n + i.rejected, 0),
+  };
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export async function writeManifest(outDir: string, manifest: Manifest): Promise<string> {
+  const path = join(outDir, MANIFEST_FILE);
+  await writeAtomically(path, (tmp) => writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n'));
+  return path;
+}

@@ -1,0 +1,58 @@
+import type { Document } from './document.js';
+import type { TextView } from './text/index.js';
+
+export const SIGNAL_LEVELS = ['doc', 'line'] as const;
+export type SignalLevel = (typeof SIGNAL_LEVELS)[number];
+export const SIGNAL_TYPES = ['f64', 'i64', 'str', 'bytes'] as const;
+export type SignalType = (typeof SIGNAL_TYPES)[number];
+
+/** A column a signal produces: its RPv2 name, whether it is per document or per line, and its type. */
+export interface SignalSpec {
+  readonly name: string;
+  readonly level: SignalLevel;
+  readonly type: SignalType;
+  /** One sentence: what the value means. */
+  readonly description: string;
+}
+
+/** What a signal may read beside the text: the document's fields and its language. */
+export interface SignalContext {
+  readonly doc: Document;
+  /** ISO 639-1 code of the document's language (`--lang`, or a per-document field). */
+  readonly lang: string;
+}
+
+/** A per-document number (f64 or i64); null where the reference gives None. */
+export interface NumericDocSignal extends SignalSpec {
+  readonly level: 'doc';
+  readonly type: 'f64' | 'i64';
+  compute(view: TextView, ctx: SignalContext): number | null;
+}
+
+export interface StringDocSignal extends SignalSpec {
+  readonly level: 'doc';
+  readonly type: 'str';
+  compute(view: TextView, ctx: SignalContext): string | null;
+}
+
+export interface BytesDocSignal extends SignalSpec {
+  readonly level: 'doc';
+  readonly type: 'bytes';
+  compute(view: TextView, ctx: SignalContext): Uint8Array | null;
+}
+
+/** One value per raw line of the document, aligned with the `line_ends` column. */
+export interface LineSignal extends SignalSpec {
+  readonly level: 'line';
+  readonly type: 'f64' | 'i64';
+  compute(view: TextView, ctx: SignalContext): ArrayLike<number>;
+}
+
+export type SignalDefinition = NumericDocSignal | StringDocSignal | BytesDocSignal | LineSignal;
+
+/** A family of signals defined in one file; the version is bumped whenever a definition changes. */
+export interface SignalFamily {
+  readonly id: string;
+  readonly version: number;
+  readonly signals: readonly SignalDefinition[];
+}

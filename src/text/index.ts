@@ -1,0 +1,21 @@
+/** Shared text primitives: Python-compatible helpers, the normalized view, and the per-document TextView. */
+
+export {
+  PY_WHITESPACE_CLASS,
+  isPyWhitespace,
+  pySplit,
+  pySplitCount,
+  pyStrip,
+  pyLstrip,
+  pyRstrip,
+  codePointLength,
+  round8,
+  isPyNumericChar,
+  isPyUpperChar,
+  isPyUpperWord,
+  pySplitlines,
+} from './python.js';
+export { normalize } from './normalize.js';
+export { WORD_PUNCT_SOURCE, isPyWordChar, wordPunctTokenize } from './tokenize.js';
+export { TextView } from './text-view.js';
+export type { LineSlice } from './text-view.js';

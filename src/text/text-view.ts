@@ -1,0 +1,145 @@
+/**
+ * Every view of one document's text that the quality signals read (spec §2), computed lazily and
+ * memoised, so a signal set only pays for the views it touches and shares them with the others.
+ */
+
+import { normalize, normalizeLines } from './normalize.js';
+import { codePointLength, pySplit, pySplitCount } from './python.js';
+import { wordPunctTokenize } from './tokenize.js';
+
+/** One raw line: its text (with the trailing `\n` if any) and its code-point span, end exclusive. */
+export interface LineSlice {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export class TextView {
+  /** The document text exactly as given (CCNet `raw_content`). */
+  readonly raw: string;
+
+  #length: number | undefined;
+  #normalized: string | undefined;
+  #rawWords: readonly string[] | undefined;
+  #normalizedWords: readonly string[] | undefined;
+  #lines: readonly LineSlice[] | undefined;
+  #lineEnds: Uint32Array | undefined;
+  #normalizedLines: readonly string[] | undefined;
+  #normalizedLineWordCounts: Uint32Array | undefined;
+
+  constructor(raw: string) {
+    this.raw = raw;
+  }
+
+  /** Python `len(raw_content)`: the number of code points. */
+  get length(): number {
+    if (this.#length === undefined) this.#length = codePointLength(this.raw);
+    return this.#length;
+  }
+
+  /** `normalize(raw)` (spec §2.2). */
+  get normalized(): string {
+    if (this.#normalized === undefined) {
+      const normalizedLines = this.#normalizedLines;
+      // Whole-text normalization equals the non-empty normalized lines joined by one space (the
+      // `\n` between lines is whitespace that strip/collapse turns into that space), so reuse them.
+      this.#normalized =
+        normalizedLines === undefined ? normalize(this.raw) : joinNonEmpty(normalizedLines);
+    }
+    return this.#normalized;
+  }
+
+  /** NLTK WordPunct tokens of the raw text, case and punctuation kept (spec §2.3). */
+  get rawWords(): readonly string[] {
+    if (this.#rawWords === undefined) this.#rawWords = wordPunctTokenize(this.raw);
+    return this.#rawWords;
+  }
+
+  /** The normalized text split on whitespace (Python `str.split()`). */
+  get normalizedWords(): readonly string[] {
+    if (this.#normalizedWords === undefined) this.#normalizedWords = pySplit(this.normalized);
+    return this.#normalizedWords;
+  }
+
+  /**
+   * Raw lines per `re.finditer(r"([^\n]*\n|[^\n]+$)")` (spec §2.4): each keeps its `\n`, empty lines
+   * are kept, a final unterminated line counts, a trailing `\n` adds no empty line, and an empty
+   * document has none. Offsets are code points; the lines tile `[0, length)`.
+   */
+  get lines(): readonly LineSlice[] {
+    if (this.#lines === undefined) this.#computeLines();
+    return this.#lines as readonly LineSlice[];
+  }
+
+  /** The code-point `end` of each line, in order (the Arrow `line_ends` column). */
+  get lineEnds(): Uint32Array {
+    if (this.#lineEnds === undefined) this.#computeLines();
+    return this.#lineEnds as Uint32Array;
+  }
+
+  /** `normalize(line.text)` for each raw line, same order. */
+  get normalizedLines(): readonly string[] {
+    if (this.#normalizedLines === undefined) this.#normalizedLines = normalizeLines(this.raw);
+    return this.#normalizedLines;
+  }
+
+  /** Number of whitespace-separated words in each normalized line. */
+  get normalizedLineWordCounts(): Uint32Array {
+    if (this.#normalizedLineWordCounts === undefined) {
+      const normalizedLines = this.normalizedLines;
+      const counts = new Uint32Array(normalizedLines.length);
+      for (let i = 0; i < normalizedLines.length; i++) counts[i] = pySplitCount(normalizedLines[i]);
+      this.#normalizedLineWordCounts = counts;
+    }
+    return this.#normalizedLineWordCounts;
+  }
+
+  /**
+   * One linear pass over UTF-16 units that finds the line breaks and converts unit offsets to
+   * code-point offsets on the way (a low surrogate followed by its high surrogate adds no code point).
+   * Also fills `length`, which falls out of the same pass.
+   */
+  #computeLines(): void {
+    const raw = this.raw;
+    const n = raw.length;
+    const lines: LineSlice[] = [];
+    const ends: number[] = [];
+    let startUnit = 0;
+    let startCp = 0;
+    let cp = 0;
+    for (let i = 0; i < n; i++) {
+      const c = raw.charCodeAt(i);
+      if (c === 0x0a) {
+        cp++;
+        lines.push({ text: raw.slice(startUnit, i + 1), start: startCp, end: cp });
+        ends.push(cp);
+        startUnit = i + 1;
+        startCp = cp;
+        continue;
+      }
+      if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+        const prev = raw.charCodeAt(i - 1);
+        // The second half of a surrogate pair: already counted with its first half.
+        if (prev >= 0xd800 && prev <= 0xdbff) continue;
+      }
+      cp++;
+    }
+    if (startUnit < n) {
+      lines.push({ text: startUnit === 0 ? raw : raw.slice(startUnit), start: startCp, end: cp });
+      ends.push(cp);
+    }
+    this.#lines = lines;
+    this.#lineEnds = Uint32Array.from(ends);
+    if (this.#length === undefined) this.#length = cp;
+  }
+}
+
+/** Join the non-empty strings with one ASCII space. */
+function joinNonEmpty(parts: readonly string[]): string {
+  let out = '';
+  for (const part of parts) {
+    if (part.length === 0) continue;
+    out = out.length === 0 ? part : out + ' ' + part;
+  }
+  return out;
+}
