@@ -56,6 +56,8 @@ export async function writeParquet(path: string, batches: AsyncIterable<arrow.Re
       const output = (await parquetWasm.transformParquetStream(input, props)) as ReadableStream<Uint8Array>;
       const reader = output.getReader();
       for (let r = await reader.read(); !r.done; r = await reader.read()) await handle.write(r.value);
+      // parquet-wasm ends its output stream normally when the input stream errors: check ourselves.
+      if (sourceError !== undefined) throw sourceError;
     } catch (err) {
       throw sourceError ?? err;
     } finally {

@@ -62,10 +62,8 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const registered = resolveSignals(task.signals);
   const specs = registered.map((r) => r.signal);
   const families = [...new Set(registered.map((r) => `${r.family.id}@${r.family.version}`))];
-  const metadata = new Map([
-    ['pajama-sieve.version', PACKAGE_VERSION],
-    ['pajama-sieve.families', families.join(',')],
-  ]);
+  // One key: parquet-wasm keeps key-value metadata in a hash map, so several keys come out in random order.
+  const metadata = new Map([['pajama-sieve', JSON.stringify({ version: PACKAGE_VERSION, families })]]);
   const docSignals = specs.filter((s) => s.level === 'doc');
   const lineSignals = specs.filter((s) => s.level === 'line');
   const progress = task.progress ? new Float64Array(task.progress) : undefined;

@@ -15,7 +15,7 @@ export {
   isPyUpperWord,
   pySplitlines,
 } from './python.js';
-export { normalize } from './normalize.js';
+export { normalize, normalizeLines } from './normalize.js';
 export { WORD_PUNCT_SOURCE, isPyWordChar, wordPunctTokenize } from './tokenize.js';
 export { TextView } from './text-view.js';
 export type { LineSlice } from './text-view.js';

@@ -5,9 +5,9 @@
  * `str.lower()`, `str.strip()`, collapse each run of whitespace to one ASCII space, then NFD.
  *
  * Here the deletion, strip and collapse happen in one pass over UTF-16 units, then lower-casing and
- * NFD run once on the result. Doing the lower-casing after strip/collapse gives the same result:
- * lower-casing never creates or removes whitespace or ASCII punctuation, and the final-sigma rule
- * only looks at cased and case-ignorable neighbours, and no whitespace character is either.
+ * NFD run once on the result. Lower-casing after strip/collapse instead of before gives the same
+ * result: lower-casing never creates or removes whitespace, and its one context-dependent rule
+ * (final sigma) only looks through case-ignorable characters, which no whitespace character is.
  */
 
 import { isPyWhitespace } from './python.js';
@@ -68,7 +68,7 @@ export function normalize(text: string): string {
       pendingSpace = false;
       keptEnd = i + 1;
     }
-    // cls === 1: ASCII punctuation, deleted.
+    // PUNCT: ASCII punctuation, deleted.
   }
   if (keptEnd >= 0) out += segStart === 0 && keptEnd === n ? text : text.slice(segStart, keptEnd);
   // Trailing whitespace is stripped: a still-pending space is simply dropped.

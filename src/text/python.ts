@@ -150,7 +150,11 @@ export function isPyUpperChar(cp: number): boolean {
   return UPPERCASE_RE.test(String.fromCodePoint(cp));
 }
 
-const LOWER_OR_TITLE_RE = /[\p{Lowercase}\p{Lt}]/u;
+/*
+ * Lower/title-case test with Python 3.11's Unicode 14 data: U+0295 was Lowercase there (no longer in
+ * the engine's newer Unicode), and U+10FC, U+A7F2-U+A7F4 and U+AB69 only became Lowercase later.
+ */
+const LOWER_OR_TITLE_RE = /(?![\u10fc\ua7f2-\ua7f4\uab69])[\p{Lowercase}\p{Lt}]|\u0295/u;
 const ANY_UPPER_RE = /\p{Uppercase}/u;
 
 /**

@@ -3,8 +3,8 @@
  * memoised, so a signal set only pays for the views it touches and shares them with the others.
  */
 
-import { normalize, normalizeLines } from './normalize.js';
-import { codePointLength, pySplit, pySplitCount } from './python.js';
+import { normalizeLines } from './normalize.js';
+import { codePointLength } from './python.js';
 import { wordPunctTokenize } from './tokenize.js';
 
 /** One raw line: its text (with the trailing `\n` if any) and its code-point span, end exclusive. */
@@ -40,11 +40,10 @@ export class TextView {
   /** `normalize(raw)` (spec §2.2). */
   get normalized(): string {
     if (this.#normalized === undefined) {
-      const normalizedLines = this.#normalizedLines;
-      // Whole-text normalization equals the non-empty normalized lines joined by one space (the
-      // `\n` between lines is whitespace that strip/collapse turns into that space), so reuse them.
-      this.#normalized =
-        normalizedLines === undefined ? normalize(this.raw) : joinNonEmpty(normalizedLines);
+      // Whole-text normalization equals the non-empty normalized lines joined by one space (the `\n`
+      // between lines is whitespace that strip/collapse turns into that space; the tests check this),
+      // and one pass over the text yielding both views is cheaper than two.
+      this.#normalized = this.normalizedLines.filter((line) => line.length > 0).join(' ');
     }
     return this.#normalized;
   }
@@ -57,7 +56,7 @@ export class TextView {
 
   /** The normalized text split on whitespace (Python `str.split()`). */
   get normalizedWords(): readonly string[] {
-    if (this.#normalizedWords === undefined) this.#normalizedWords = pySplit(this.normalized);
+    if (this.#normalizedWords === undefined) this.#normalizedWords = splitNormalized(this.normalized);
     return this.#normalizedWords;
   }
 
@@ -88,7 +87,7 @@ export class TextView {
     if (this.#normalizedLineWordCounts === undefined) {
       const normalizedLines = this.normalizedLines;
       const counts = new Uint32Array(normalizedLines.length);
-      for (let i = 0; i < normalizedLines.length; i++) counts[i] = pySplitCount(normalizedLines[i]);
+      for (let i = 0; i < normalizedLines.length; i++) counts[i] = countNormalizedWords(normalizedLines[i]);
       this.#normalizedLineWordCounts = counts;
     }
     return this.#normalizedLineWordCounts;
@@ -96,7 +95,7 @@ export class TextView {
 
   /**
    * One linear pass over UTF-16 units that finds the line breaks and converts unit offsets to
-   * code-point offsets on the way (a low surrogate followed by its high surrogate adds no code point).
+   * code-point offsets on the way (a low surrogate right after a high surrogate adds no code point).
    * Also fills `length`, which falls out of the same pass.
    */
   #computeLines(): void {
@@ -134,12 +133,22 @@ export class TextView {
   }
 }
 
-/** Join the non-empty strings with one ASCII space. */
-function joinNonEmpty(parts: readonly string[]): string {
-  let out = '';
-  for (const part of parts) {
-    if (part.length === 0) continue;
-    out = out.length === 0 ? part : out + ' ' + part;
-  }
-  return out;
+/*
+ * Normalized text is stripped and has every whitespace run collapsed to one ASCII space before
+ * lower-casing and NFD, and neither of those turns a non-whitespace character into whitespace (the
+ * tests check every code point). So Python `str.split()` on it is a plain split on ' ', which the
+ * engine does natively, and its word count is the number of spaces plus one.
+ */
+
+/** `pySplit(s)` for a normalized string `s`. */
+function splitNormalized(s: string): string[] {
+  return s.length === 0 ? [] : s.split(' ');
+}
+
+/** `pySplit(s).length` for a normalized string `s`. */
+function countNormalizedWords(s: string): number {
+  if (s.length === 0) return 0;
+  let count = 1;
+  for (let i = s.indexOf(' '); i !== -1; i = s.indexOf(' ', i + 1)) count++;
+  return count;
 }

@@ -1,5 +1,5 @@
 import { describe, it } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 
 import {
   PY_WHITESPACE_CLASS,
@@ -169,6 +169,15 @@ describe('isnumeric / isupper', () => {
     assert.equal(isPyUpperWord('ABc'), false);
     assert.equal(isPyUpperWord('Abc'), false);
     assert.equal(isPyUpperWord('Aǅ'), false); // title-case letter makes it false
+  });
+
+  it('isPyUpperWord uses Unicode 14 Lowercase for the six characters that changed since', () => {
+    // Python 3.11: U+0295 is lower-case; U+10FC, U+A7F2..U+A7F4, U+AB69 are not (spec §2.7 caveat).
+    assert.equal(isPyUpperWord('A\u0295'), false);
+    for (const ch of ['\u10fc', '\ua7f2', '\ua7f3', '\ua7f4', '\uab69']) {
+      assert.equal(isPyUpperWord('A' + ch), true, ch);
+      assert.equal(isPyUpperWord(ch), false, ch);
+    }
   });
 });
 

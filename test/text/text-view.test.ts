@@ -1,7 +1,18 @@
 import { describe, it } from 'node:test';
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 
-import { TextView } from '../../src/text/index.js';
+import {
+  PY_WHITESPACE_CLASS,
+  TextView,
+  WORD_PUNCT_SOURCE,
+  isPyWhitespace,
+  isPyWordChar,
+  normalize,
+  normalizeLines,
+  pySplit,
+  pySplitCount,
+  wordPunctTokenize,
+} from '../../src/text/index.js';
 import type { LineSlice } from '../../src/text/index.js';
 
 function spans(lines: readonly LineSlice[]): Array<[number, number]> {
@@ -223,5 +234,63 @@ describe('Appendix B vectors', () => {
     const v = new TextView(VECTORS[4].raw);
     assert.equal(v.normalizedWords[0], 'l\u0065\u0301t\u0065\u0301');
     assert.equal([...v.normalizedWords[0]].length, 6);
+  });
+});
+
+describe('fast paths agree with their definitions', () => {
+  // A hostile alphabet (spec §2.7): Python-only whitespace, U+FEFF, combining marks, sigma, astral
+  // characters, lone surrogates, CJK numerals, Unicode punctuation.
+  const ALPHABET = [
+    'a', 'Z', '0', '_', ' ', ' ', '\t', '\n', '\n', '\r', '\v', '\f', '\x1c', '\x1f', '\x85', '\xa0', '\u1680',
+    '\u2000', '\u2028', '\u2029', '\u3000', '\ufeff', '\u200b', '.', ',', "'", '-', '!', '#', '{', '\\', '`',
+    'é', 'e\u0301', '\u0301', 'Σ', 'Α', 'İ', 'ß', 'ǅ', '\u037e', '\u1fef', '\u212b', '“', '…', '•', '–',
+    '一', '字', '😀', '𝐀', '\ud83d', '\ude00', 'ﬁ', 'Ⅻ',
+  ];
+  let seed = 0x2545f491;
+  const random = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 0x100000000;
+  };
+  const samples: string[] = [];
+  for (let k = 0; k < 2000; k++) {
+    let s = '';
+    const len = Math.floor(random() * 30);
+    for (let i = 0; i < len; i++) s += ALPHABET[Math.floor(random() * ALPHABET.length)];
+    samples.push(s);
+  }
+  const wordPunct = new RegExp(WORD_PUNCT_SOURCE, 'gu');
+
+  it('wordPunctTokenize equals the WordPunct regex', () => {
+    for (const s of samples) assert.deepEqual(wordPunctTokenize(s), s.match(wordPunct) ?? [], JSON.stringify(s));
+  });
+
+  it('normalizeLines equals normalize per line; normalized equals normalize(raw)', () => {
+    for (const s of samples) {
+      const v = new TextView(s);
+      assert.deepEqual(normalizeLines(s), v.lines.map((l) => normalize(l.text)), JSON.stringify(s));
+      assert.deepEqual(v.normalizedLines, v.lines.map((l) => normalize(l.text)), JSON.stringify(s));
+      assert.equal(v.normalized, normalize(s), JSON.stringify(s));
+      assert.deepEqual(v.normalizedWords, pySplit(normalize(s)), JSON.stringify(s));
+      assert.deepEqual([...v.normalizedLineWordCounts], v.normalizedLines.map(pySplitCount), JSON.stringify(s));
+      assert.equal(v.length, [...s].length);
+    }
+  });
+
+  it('lower-casing and NFD never turn a non-whitespace character into whitespace', () => {
+    // TextView splits normalized text on ' ' only; this is what makes that equal to pySplit.
+    const ws = new RegExp(`[${PY_WHITESPACE_CLASS}]`, 'u');
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      if (isPyWhitespace(cp)) continue;
+      const out = String.fromCodePoint(cp).toLowerCase().normalize('NFD');
+      if (ws.test(out)) assert.fail(`U+${cp.toString(16)} becomes whitespace`);
+    }
+  });
+
+  it('isPyWordChar is letters, numbers and underscore, not marks', () => {
+    for (const ch of ['a', 'Z', '0', '_', 'é', 'ß', '一', '٣', '²', '𝐀']) assert.ok(isPyWordChar(ch.codePointAt(0) as number), ch);
+    for (const ch of [' ', '-', '\u0301', '\u0903', '😀', '\ufeff', '…']) {
+      assert.equal(isPyWordChar(ch.codePointAt(0) as number), false, ch);
+    }
   });
 });

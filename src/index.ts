@@ -1,0 +1,35 @@
+/**
+ * pajama-sieve: RedPajama v2 quality signals, recipes and dedup for LLM pretraining corpora.
+ * Every public export is listed here explicitly.
+ */
+export type { Document, DocumentBatch, Rejection } from './document.js';
+export { SieveError, ERROR_CODES, formatLocation } from './errors.js';
+export type { ErrorCode, ErrorLocation, Severity } from './errors.js';
+
+export { readDocuments } from './io/read-documents.js';
+export type { ReadDocumentsOptions } from './io/read-documents.js';
+export type { ReadOptions, OnError } from './io/read-options.js';
+export { FORMATS, COMPRESSIONS, kindFromName, stripExtensions } from './io/formats.js';
+export type { Format, Compression, FileKind } from './io/formats.js';
+export { writeJsonl } from './io/jsonl-writer.js';
+export { writeParquet } from './io/parquet-writer.js';
+export type { ParquetWriteOptions } from './io/parquet-writer.js';
+export { readParquetBatches, parquetInfo } from './io/parquet.js';
+export type { ParquetInfo } from './io/parquet.js';
+export { expandInputs } from './io/inputs.js';
+export type { InputShard } from './io/inputs.js';
+
+export { TextView, normalize, round8, pySplit, codePointLength, wordPunctTokenize } from './text/index.js';
+export type { LineSlice } from './text/index.js';
+
+export type { SignalSpec, SignalContext, SignalDefinition, SignalFamily, SignalLevel, SignalType } from './signal.js';
+export { registerSignalFamily, listSignals, listFamilies, resolveSignals } from '../signals/index.js';
+export type { RegisteredSignal } from '../signals/index.js';
+export { SignalBatchBuilder, signalSchema, arrowType, LINE_ENDS } from './columns/signal-columns.js';
+
+export { computeSignals } from './pipeline/compute-signals.js';
+export type { ComputeSignalsOptions, Progress, SignalsSummary } from './pipeline/compute-signals.js';
+export type { Manifest, ManifestInput, ManifestTotals } from './pipeline/manifest.js';
+export { inspectFile } from './inspect.js';
+export type { FileSummary } from './inspect.js';
+export { PACKAGE_VERSION } from './version.js';

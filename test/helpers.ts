@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const SHARED = resolve(ROOT, '..', 'shared');
+
+/** Path into ../shared; fails loudly (never skips) when the shared data is not beside the checkout. */
+export function shared(...parts: string[]): string {
+  if (!existsSync(SHARED)) {
+    throw new Error(`../shared is missing: the tests need the shared reference data and corpora at ${SHARED} (CI clones it beside the checkout)`);
+  }
+  const p = join(SHARED, ...parts);
+  if (!existsSync(p)) throw new Error(`shared file missing: ${p}`);
+  return p;
+}
+
+export function tempDir(prefix = 'sieve-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI (`bin/sieve.js`, as `npx sieve` does). */
+export function sieve(args: readonly string[], options: { input?: string | Buffer; cwd?: string } = {}): CliResult {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'sieve.js'), ...args], {
+    cwd: options.cwd ?? ROOT,
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs a query with DuckDB (an independent Parquet reader) and returns rows as JSON-safe objects. */
+export async function duckdb(sql: string): Promise<Record<string, unknown>[]> {
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  try {
+    const reader = await conn.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+/** Reads a gzip'd JSON-lines file fully (test data only). */
+export async function readJsonlGz(path: string): Promise<Record<string, unknown>[]> {
+  const { gunzipSync } = await import('node:zlib');
+  const { readFileSync } = await import('node:fs');
+  return gunzipSync(readFileSync(path))
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
