@@ -13,7 +13,7 @@ export function signalsCommand(): Command {
     .option('-w, --workers <n>', 'worker threads, one shard each', String(availableParallelism()))
     .option('--text-field <field>', 'field holding the text (default: text, then raw_content)')
     .option('--id-field <field>', 'field holding the id (default: id, else the RPv2 id, else <name>:<line>)')
-    .addOption(new Option('--format <format>', 'input format, instead of detecting it').choices([...FORMATS]))
+    .addOption(new Option('--input-format <format>', 'input format, instead of detecting it from names and content').choices([...FORMATS]))
     .addOption(new Option('--on-error <mode>', 'on a bad record: stop (fail) or record it in <out>/rejected and go on (skip)').choices(['fail', 'skip']).default('fail'))
     .option('--lang <code>', 'language for language-aware signals when documents do not say (default: the document\'s language field, else en)')
     .addHelpText('after', '\nExample:\n  $ sieve signals shards/ --out out/signals --workers 8 --on-error skip\n')
@@ -26,7 +26,7 @@ export function signalsCommand(): Command {
         workers: Number.parseInt(opts.workers, 10),
         textField: opts.textField,
         idField: opts.idField,
-        format: opts.format,
+        inputFormat: opts.inputFormat,
         onError: opts.onError,
         lang: opts.lang,
         onProgress: tty ? (p) => process.stderr.write(`\r${progressLine(p)}\x1b[K`) : undefined,
@@ -47,7 +47,7 @@ interface SignalsCliOptions {
   workers: string;
   textField?: string;
   idField?: string;
-  format?: Format;
+  inputFormat?: Format;
   onError: 'fail' | 'skip';
   lang?: string;
 }

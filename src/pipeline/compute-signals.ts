@@ -22,7 +22,7 @@ export interface ComputeSignalsOptions {
   readonly workers?: number;
   readonly textField?: string;
   readonly idField?: string;
-  readonly format?: Format;
+  readonly inputFormat?: Format;
   /** @default 'fail' */
   readonly onError?: OnError;
   readonly lang?: string;
@@ -74,7 +74,7 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     signals,
     textField: options.textField,
     idField: options.idField,
-    format: options.format,
+    inputFormat: options.inputFormat,
     onError,
     lang: options.lang,
     progress,
@@ -138,7 +138,7 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     options: {
       textField: options.textField ?? null,
       idField: options.idField ?? null,
-      format: options.format ?? null,
+      inputFormat: options.inputFormat ?? null,
       onError,
       lang: options.lang ?? null,
     },

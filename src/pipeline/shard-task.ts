@@ -22,7 +22,7 @@ export interface ShardTask {
   readonly signals: readonly string[];
   readonly textField?: string;
   readonly idField?: string;
-  readonly format?: Format;
+  readonly inputFormat?: Format;
   readonly onError: OnError;
   /** Language for language-aware signals when a document does not say. */
   readonly lang?: string;
@@ -81,7 +81,7 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
     const read = readDocuments(task.input, {
       textField: task.textField,
       idField: task.idField,
-      format: task.format,
+      format: task.inputFormat,
       onError: task.onError,
       name: task.name,
     });

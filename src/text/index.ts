@@ -18,4 +18,4 @@ export {
 export { normalize, normalizeLines } from './normalize.js';
 export { WORD_PUNCT_SOURCE, isPyWordChar, wordPunctTokenize } from './tokenize.js';
 export { TextView } from './text-view.js';
-export type { LineSlice } from './text-view.js';
+export type { LineSlice, WordVocabulary } from './text-view.js';

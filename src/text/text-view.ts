@@ -26,6 +26,7 @@ export class TextView {
   #lineEnds: Uint32Array | undefined;
   #normalizedLines: readonly string[] | undefined;
   #normalizedLineWordCounts: Uint32Array | undefined;
+  #vocabulary: WordVocabulary | undefined;
 
   constructor(raw: string) {
     this.raw = raw;
@@ -94,6 +95,15 @@ export class TextView {
   }
 
   /**
+   * The normalized words as integer ids numbered by first occurrence, with per-id counts and
+   * code-point lengths: what n-gram, uniqueness and entropy signals count on, instead of strings.
+   */
+  get vocabulary(): WordVocabulary {
+    if (this.#vocabulary === undefined) this.#vocabulary = buildVocabulary(this.normalizedWords);
+    return this.#vocabulary;
+  }
+
+  /**
    * One linear pass over UTF-16 units that finds the line breaks and converts unit offsets to
    * code-point offsets on the way (a low surrogate right after a high surrogate adds no code point).
    * Also fills `length`, which falls out of the same pass.
@@ -131,6 +141,40 @@ export class TextView {
     this.#lineEnds = Uint32Array.from(ends);
     if (this.#length === undefined) this.#length = cp;
   }
+}
+
+/** Normalized words as ids (see `TextView.vocabulary`). */
+export interface WordVocabulary {
+  /** Id of each word position, ids numbered 0, 1, 2, … in order of first occurrence. */
+  readonly ids: Uint32Array;
+  /** Occurrences of each id. */
+  readonly counts: Uint32Array;
+  /** Code-point length of each id's word. */
+  readonly lengths: Uint32Array;
+  /** The word of each id. */
+  readonly words: readonly string[];
+}
+
+function buildVocabulary(words: readonly string[]): WordVocabulary {
+  const index = new Map<string, number>();
+  const ids = new Uint32Array(words.length);
+  const distinct: string[] = [];
+  const countList: number[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    let id = index.get(w);
+    if (id === undefined) {
+      id = distinct.length;
+      index.set(w, id);
+      distinct.push(w);
+      countList.push(0);
+    }
+    ids[i] = id;
+    countList[id]++;
+  }
+  const lengths = new Uint32Array(distinct.length);
+  for (let i = 0; i < distinct.length; i++) lengths[i] = codePointLength(distinct[i]);
+  return { ids, counts: Uint32Array.from(countList), lengths, words: distinct };
 }
 
 /*
