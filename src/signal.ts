@@ -15,11 +15,18 @@ export interface SignalSpec {
   readonly description: string;
 }
 
-/** What a signal may read beside the text: the document's fields and its language. */
+/** Data loaded once per run (per worker) that some signals need. */
+export interface SignalResources {
+  /** UT1 blacklist: domain → category-combination id (spec §4.7), from `--ut1 DIR`. */
+  readonly ut1?: ReadonlyMap<string, number>;
+}
+
+/** What a signal may read beside the text: the document's fields, its language and loaded resources. */
 export interface SignalContext {
   readonly doc: Document;
   /** ISO 639-1 code of the document's language (`--lang`, or a per-document field). */
   readonly lang: string;
+  readonly resources: SignalResources;
 }
 
 /** A per-document number (f64 or i64); null where the reference gives None. */

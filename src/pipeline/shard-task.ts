@@ -9,7 +9,7 @@ import { writeJsonl } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import type { OnError } from '../io/read-options.js';
-import type { SignalContext } from '../signal.js';
+import type { SignalContext, SignalResources } from '../signal.js';
 import { TextView } from '../text/index.js';
 import { PACKAGE_VERSION } from '../version.js';
 
@@ -69,6 +69,7 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const progress = task.progress ? new Float64Array(task.progress) : undefined;
   const slot = (task.slot ?? 0) * 2;
   const stop = task.stop ? new Int32Array(task.stop) : undefined;
+  const resources: SignalResources = {};
   const rejections: Rejection[] = [];
   let documents = 0;
   let characters = 0;
@@ -90,7 +91,7 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
       rejections.push(...batch.rejected);
       for (const doc of batch.documents) {
         const view = new TextView(doc.text);
-        const ctx: SignalContext = { doc, lang: documentLanguage(doc, task.lang) };
+        const ctx: SignalContext = { doc, lang: documentLanguage(doc, task.lang), resources };
         try {
           for (let i = 0; i < docSignals.length; i++) docValues[i] = docSignals[i].compute(view, ctx);
           for (let i = 0; i < lineSignals.length; i++) lineValues[i] = lineSignals[i].compute(view, ctx);
