@@ -1,5 +1,6 @@
 import { SieveError } from '../src/errors.js';
 import type { SignalDefinition, SignalFamily } from '../src/signal.js';
+import { ccnet } from './ccnet.js';
 import { lines } from './lines.js';
 import { naturalLanguage } from './natural-language.js';
 
@@ -22,7 +23,7 @@ export function registerSignalFamily(family: SignalFamily): void {
   for (const signal of family.signals) signals.set(signal.name, { family, signal });
 }
 
-for (const family of [naturalLanguage, lines]) registerSignalFamily(family);
+for (const family of [ccnet, naturalLanguage, lines]) registerSignalFamily(family);
 
 /** Every registered signal, in registration order. */
 export function listSignals(): RegisteredSignal[] {

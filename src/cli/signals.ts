@@ -1,14 +1,17 @@
 import { Command, Option } from 'commander';
 import { computeSignals, type Progress } from '../pipeline/compute-signals.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../pipeline/shard-task.js';
 import { FORMATS, type Format } from '../io/formats.js';
 import { formatCount, formatDuration } from './output.js';
 import { availableParallelism } from 'node:os';
 
 export function signalsCommand(): Command {
   return new Command('signals')
-    .description('compute quality signals for each input shard into <out>/<name>.signals.parquet')
+    .description('compute quality signals for each input shard into <out>/<name>.signals.parquet (or --format rpv2|dolma)')
     .argument('<inputs...>', 'input files or directories (jsonl[.gz|.zst], parquet, warc/wet[.gz]); - for stdin')
     .requiredOption('-o, --out <dir>', 'output directory')
+    .addOption(new Option('-f, --format <format>', 'output: Parquet columns, RPv2 <name>.signals.json.gz, or Dolma attributes/<name>.jsonl.gz').choices([...OUTPUT_FORMATS]).default('parquet'))
+    .option('--ut1 <dir>', 'UT1 blacklist directory (<dir>/<category>/domains) for rps_doc_ut1_blacklist')
     .option('-s, --signals <names>', 'comma-separated signal names or family ids (default: all; see `sieve list-signals`)')
     .option('-w, --workers <n>', 'worker threads, one shard each', String(availableParallelism()))
     .option('--text-field <field>', 'field holding the text (default: text, then raw_content)')
@@ -24,6 +27,8 @@ export function signalsCommand(): Command {
         out: opts.out,
         signals: opts.signals ? opts.signals.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
         workers: Number.parseInt(opts.workers, 10),
+        format: opts.format,
+        ut1: opts.ut1,
         textField: opts.textField,
         idField: opts.idField,
         inputFormat: opts.inputFormat,
@@ -43,6 +48,8 @@ export function signalsCommand(): Command {
 
 interface SignalsCliOptions {
   out: string;
+  format: OutputFormat;
+  ut1?: string;
   signals?: string;
   workers: string;
   textField?: string;

@@ -1,9 +1,9 @@
 import type { Document } from '../document.js';
 import { SieveError, type ErrorLocation } from '../errors.js';
 import type { ReadOptions } from './read-options.js';
+import { rpv2Shard } from './rpv2.js';
 
 const DEFAULT_TEXT_FIELDS = ['text', 'raw_content'] as const;
-const RPV2_SHARD = /(\d{4}-\d{2})\/(\d{4})\/([a-z]{2,3}_(?:head|middle|tail))\.json\.gz$/;
 
 /** Turns parsed records into Documents, resolving text, id and url fields once per shard. */
 export interface DocumentMaker {
@@ -17,8 +17,7 @@ export interface DocumentMaker {
  * (`{snapshot}/{nnnn}/{lang}_{part}.json.gz/{line_index}`), else `<name>:<line>`.
  */
 export function createDocumentMaker(file: string, name: string, options: ReadOptions): DocumentMaker {
-  const rpv2 = RPV2_SHARD.exec(file.replaceAll('\\', '/'));
-  const rpv2Shard = rpv2 ? `${rpv2[1]}/${rpv2[2]}/${rpv2[3]}.json.gz` : undefined;
+  const rpv2ShardId = rpv2Shard(file)?.shardId;
   const textFields = options.textField ? [options.textField] : DEFAULT_TEXT_FIELDS;
   const idField = options.idField;
 
@@ -54,8 +53,8 @@ export function createDocumentMaker(file: string, name: string, options: ReadOpt
         id = String(v);
       } else if (typeof record.id === 'string' || typeof record.id === 'number' || typeof record.id === 'bigint') {
         id = String(record.id);
-      } else if (rpv2Shard !== undefined) {
-        id = `${rpv2Shard}/${index}`;
+      } else if (rpv2ShardId !== undefined) {
+        id = `${rpv2ShardId}/${index}`;
       } else {
         id = `${name}:${location.line ?? index}`;
       }

@@ -10,6 +10,14 @@ import { kindFromName } from './formats.js';
 
 /** Writes JSON lines to `path` (plain, `.gz` or `.zst` by its name), atomically. */
 export async function writeJsonl(path: string, records: AsyncIterable<unknown> | Iterable<unknown>): Promise<number> {
+  async function* lines(): AsyncGenerator<string> {
+    for await (const record of records) yield JSON.stringify(record, jsonReplacer);
+  }
+  return writeLines(path, lines());
+}
+
+/** Writes already serialised lines (a newline is added to each), compressed as the name says, atomically. */
+export async function writeLines(path: string, lines: AsyncIterable<string> | Iterable<string>): Promise<number> {
   const compression = kindFromName(path)?.compression ?? 'none';
   return writeAtomically(path, async (tmp) => {
     const source = new PassThrough();
@@ -18,9 +26,15 @@ export async function writeJsonl(path: string, records: AsyncIterable<unknown> |
     if (compression === 'zstd') stages.push(createZstdCompressor());
     const done = pipeline([...stages, createWriteStream(tmp)]);
     let n = 0;
-    for await (const record of records) {
-      if (!source.write(JSON.stringify(record, jsonReplacer) + '\n')) await once(source, 'drain');
-      n++;
+    try {
+      for await (const line of lines) {
+        if (!source.write(line + '\n')) await once(source, 'drain');
+        n++;
+      }
+    } catch (err) {
+      source.destroy(err as Error);
+      await done.catch(() => undefined); // the pipeline fails with the same error, thrown below
+      throw err;
     }
     source.end();
     await done;

@@ -9,13 +9,17 @@ import { expandInputs, type InputShard } from '../io/inputs.js';
 import type { OnError } from '../io/read-options.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { manifestTotals, writeManifest, type Manifest, type ManifestInput } from './manifest.js';
-import { runShardTask, type ShardResult, type ShardTask } from './shard-task.js';
+import { runShardTask, type OutputFormat, type ShardResult, type ShardTask } from './shard-task.js';
 
 export interface ComputeSignalsOptions {
   /** Files, directories (searched recursively) or `-` for stdin. */
   readonly inputs: readonly string[];
-  /** Output directory: `<name>.signals.parquet` per input, `manifest.json`, `rejected/`. */
+  /** Output directory: the signals of each input (see `format`), `manifest.json`, `rejected/`. */
   readonly out: string;
+  /** @default 'parquet' */
+  readonly format?: OutputFormat;
+  /** UT1 blacklist directory for `rps_doc_ut1_blacklist` (null without it). */
+  readonly ut1?: string;
   /** Signal names or family ids. @default every registered signal */
   readonly signals?: readonly string[];
   /** Worker threads, one shard each at a time. @default the number of cores */
@@ -72,6 +76,8 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     name: s.name,
     outDir: options.out,
     signals,
+    format: options.format ?? 'parquet',
+    ut1: options.ut1,
     textField: options.textField,
     idField: options.idField,
     inputFormat: options.inputFormat,
@@ -136,6 +142,8 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     command: 'signals',
     signals,
     options: {
+      format: options.format ?? 'parquet',
+      ut1: options.ut1 ?? null,
       textField: options.textField ?? null,
       idField: options.idField ?? null,
       inputFormat: options.inputFormat ?? null,

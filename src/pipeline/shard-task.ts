@@ -5,13 +5,19 @@ import { SignalBatchBuilder } from '../columns/signal-columns.js';
 import type { Document, Rejection } from '../document.js';
 import { SieveError, type ErrorCode, type ErrorLocation } from '../errors.js';
 import type { Format } from '../io/formats.js';
-import { writeJsonl } from '../io/jsonl-writer.js';
+import { writeJsonl, writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import type { OnError } from '../io/read-options.js';
+import { loadUt1Blacklist } from '../resources/ut1.js';
 import type { SignalContext, SignalResources } from '../signal.js';
 import { TextView } from '../text/index.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { dolmaRecordWriter, rpv2RecordWriter, type ComputedDocument, type SignalLayout } from './signal-records.js';
+
+export const OUTPUT_FORMATS = ['parquet', 'rpv2', 'dolma'] as const;
+/** How signals are stored: Parquet columns, RPv2 `*.signals.json.gz`, or Dolma attribute files. */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** One unit of parallel work: compute signals for one input shard. Plain data, so it crosses to worker threads. */
 export interface ShardTask {
@@ -20,12 +26,15 @@ export interface ShardTask {
   readonly name: string;
   readonly outDir: string;
   readonly signals: readonly string[];
+  readonly format: OutputFormat;
   readonly textField?: string;
   readonly idField?: string;
   readonly inputFormat?: Format;
   readonly onError: OnError;
   /** Language for language-aware signals when a document does not say. */
   readonly lang?: string;
+  /** UT1 blacklist directory for `rps_doc_ut1_blacklist`. */
+  readonly ut1?: string;
   /** Shared progress counters: [documents, characters] at `2 * slot`. */
   readonly progress?: SharedArrayBuffer;
   readonly slot?: number;
@@ -55,71 +64,34 @@ export type ShardResult =
     }
   | { readonly ok: false; readonly input: string; readonly name: string; readonly cancelled: boolean; readonly error: SerializedError };
 
-export const SIGNALS_SUFFIX = '.signals.parquet';
+/** Where each format writes a shard's signals, relative to the output directory. */
+export function signalsOutputPath(format: OutputFormat, name: string): string {
+  if (format === 'rpv2') return `${name}.signals.json.gz`;
+  if (format === 'dolma') return join('attributes', `${name}.jsonl.gz`);
+  return `${name}.signals.parquet`;
+}
 
-/** Reads one shard, computes the selected signals per document and writes `<name>.signals.parquet`. */
+/** Reads one shard, computes the selected signals per document and writes them in the task's format. */
 export async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const registered = resolveSignals(task.signals);
   const specs = registered.map((r) => r.signal);
   const families = [...new Set(registered.map((r) => `${r.family.id}@${r.family.version}`))];
-  // One key: parquet-wasm keeps key-value metadata in a hash map, so several keys come out in random order.
-  const metadata = new Map([['pajama-sieve', JSON.stringify({ version: PACKAGE_VERSION, families })]]);
-  const docSignals = specs.filter((s) => s.level === 'doc');
-  const lineSignals = specs.filter((s) => s.level === 'line');
-  const progress = task.progress ? new Float64Array(task.progress) : undefined;
-  const slot = (task.slot ?? 0) * 2;
-  const stop = task.stop ? new Int32Array(task.stop) : undefined;
-  const resources: SignalResources = {};
+  const layout: SignalLayout = { doc: specs.filter((s) => s.level === 'doc'), line: specs.filter((s) => s.level === 'line') };
   const rejections: Rejection[] = [];
-  let documents = 0;
-  let characters = 0;
-
-  async function* batches(): AsyncGenerator<RecordBatch> {
-    const builder = new SignalBatchBuilder(specs, metadata);
-    const docValues: (number | string | Uint8Array | null)[] = new Array(docSignals.length);
-    const lineValues: ArrayLike<number>[] = new Array(lineSignals.length);
-    let yielded = false;
-    const read = readDocuments(task.input, {
-      textField: task.textField,
-      idField: task.idField,
-      format: task.inputFormat,
-      onError: task.onError,
-      name: task.name,
-    });
-    for await (const batch of read) {
-      if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
-      rejections.push(...batch.rejected);
-      for (const doc of batch.documents) {
-        const view = new TextView(doc.text);
-        const ctx: SignalContext = { doc, lang: documentLanguage(doc, task.lang), resources };
-        try {
-          for (let i = 0; i < docSignals.length; i++) docValues[i] = docSignals[i].compute(view, ctx);
-          for (let i = 0; i < lineSignals.length; i++) lineValues[i] = lineSignals[i].compute(view, ctx);
-        } catch (err) {
-          throw new SieveError('E_SIGNAL', `signal failed on document "${doc.id}": ${(err as Error).message}`, {
-            location: doc.location,
-            cause: err,
-          });
-        }
-        builder.append(doc.id, docValues, lineSignals.length > 0 ? view.lineEnds : undefined, lineValues);
-        documents++;
-        characters += doc.text.length;
-      }
-      if (progress) {
-        progress[slot] = documents;
-        progress[slot + 1] = characters;
-      }
-      if (builder.length > 0) {
-        yielded = true;
-        yield builder.flush();
-      }
-    }
-    if (!yielded) yield builder.flush();
-  }
-
-  const output = `${task.name}${SIGNALS_SUFFIX}`;
+  const counts = { documents: 0, characters: 0 };
+  const output = signalsOutputPath(task.format, task.name);
+  const path = join(task.outDir, output);
   try {
-    await writeParquet(join(task.outDir, output), batches(), { metadata });
+    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
+    const computed = computeShard(task, layout, resources, rejections, counts);
+    if (task.format === 'parquet') {
+      // One key: parquet-wasm keeps key-value metadata in a hash map, so several keys come out in random order.
+      const metadata = new Map([['pajama-sieve', JSON.stringify({ version: PACKAGE_VERSION, families })]]);
+      await writeParquet(path, toRecordBatches(computed, specs, metadata), { metadata });
+    } else {
+      const write = task.format === 'rpv2' ? rpv2RecordWriter(layout, task.input) : dolmaRecordWriter(layout);
+      await writeLines(path, mapDocuments(computed, write));
+    }
   } catch (err) {
     const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
     const wholeFile = e.severity === 'shard' || e.code === 'E_INPUT_MISSING';
@@ -129,7 +101,77 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
     return { ok: true, input: task.input, name: task.name, documents: 0, rejected: countRejected(rejections), characters: 0, outputs: [], rejectedFile };
   }
   const rejectedFile = rejections.length > 0 ? await writeRejections(task, rejections) : undefined;
-  return { ok: true, input: task.input, name: task.name, documents, rejected: countRejected(rejections), characters, outputs: [output], rejectedFile };
+  return { ok: true, input: task.input, name: task.name, ...counts, rejected: countRejected(rejections), outputs: [output], rejectedFile };
+}
+
+const ut1Cache = new Map<string, Promise<ReadonlyMap<string, number>>>();
+
+/** The UT1 map is large and the same for every shard: load it once per worker thread. */
+function cachedUt1(dir: string): Promise<ReadonlyMap<string, number>> {
+  let map = ut1Cache.get(dir);
+  if (!map) {
+    map = loadUt1Blacklist(dir);
+    ut1Cache.set(dir, map);
+  }
+  return map;
+}
+
+/** Reads the shard and yields its documents' signals batch by batch; rejections and counts are collected on the side. */
+async function* computeShard(
+  task: ShardTask,
+  layout: SignalLayout,
+  resources: SignalResources,
+  rejections: Rejection[],
+  counts: { documents: number; characters: number },
+): AsyncGenerator<ComputedDocument[]> {
+  const progress = task.progress ? new Float64Array(task.progress) : undefined;
+  const slot = (task.slot ?? 0) * 2;
+  const stop = task.stop ? new Int32Array(task.stop) : undefined;
+  const read = readDocuments(task.input, { textField: task.textField, idField: task.idField, format: task.inputFormat, onError: task.onError, name: task.name });
+  for await (const batch of read) {
+    if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
+    rejections.push(...batch.rejected);
+    const out: ComputedDocument[] = [];
+    for (const doc of batch.documents) {
+      out.push(computeDocument(doc, layout, { doc, lang: documentLanguage(doc, task.lang), resources }));
+      counts.documents++;
+      counts.characters += doc.text.length;
+    }
+    if (progress) {
+      progress[slot] = counts.documents;
+      progress[slot + 1] = counts.characters;
+    }
+    yield out;
+  }
+}
+
+function computeDocument(doc: Document, layout: SignalLayout, ctx: SignalContext): ComputedDocument {
+  const view = new TextView(doc.text);
+  try {
+    const docValues = layout.doc.map((s) => s.compute(view, ctx) as number | string | Uint8Array | null);
+    const lineValues = layout.line.map((s) => s.compute(view, ctx) as ArrayLike<number>);
+    return { doc, lang: ctx.lang, length: view.length, lineEnds: view.lineEnds, docValues, lineValues };
+  } catch (err) {
+    throw new SieveError('E_SIGNAL', `signal failed on document "${doc.id}": ${(err as Error).message}`, { location: doc.location, cause: err });
+  }
+}
+
+async function* toRecordBatches(computed: AsyncIterable<ComputedDocument[]>, specs: SignalLayout['doc'], metadata: ReadonlyMap<string, string>): AsyncGenerator<RecordBatch> {
+  const builder = new SignalBatchBuilder(specs, metadata);
+  let yielded = false;
+  for await (const docs of computed) {
+    for (const c of docs) builder.append(c.doc.id, c.docValues, c.lineEnds, c.lineValues);
+    if (builder.length > 0) {
+      yielded = true;
+      yield builder.flush();
+    }
+  }
+  // An input without documents still gets a file with the schema.
+  if (!yielded) yield builder.flush();
+}
+
+async function* mapDocuments(computed: AsyncIterable<ComputedDocument[]>, write: (c: ComputedDocument) => string): AsyncGenerator<string> {
+  for await (const docs of computed) for (const c of docs) yield write(c);
 }
 
 function failure(task: ShardTask, e: SieveError): ShardResult {

@@ -1,0 +1,64 @@
+import type { SignalContext, SignalFamily } from '../src/signal.js';
+import type { TextView } from '../src/text/index.js';
+
+/** A numeric CCNet field of the input record, as a float; null when absent or not a number. */
+function ccnetField(ctx: SignalContext, field: string): number | null {
+  const v = ctx.doc.meta[field];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** ccnet_length: CCNet `length` when the record has it, else the text's length in code points. */
+export function ccnetLength(view: TextView, ctx: SignalContext): number {
+  return ccnetField(ctx, 'length') ?? view.length;
+}
+
+/** ccnet_original_length: CCNet `original_length` (bytes of the WET block), null when absent. */
+export function ccnetOriginalLength(_view: TextView, ctx: SignalContext): number | null {
+  return ccnetField(ctx, 'original_length');
+}
+
+/** ccnet_nlines: CCNet `nlines` when present, else the number of pieces of `text.split("\n")`. */
+export function ccnetNlines(view: TextView, ctx: SignalContext): number {
+  const given = ccnetField(ctx, 'nlines');
+  if (given !== null) return given;
+  let n = 1;
+  for (let i = view.raw.indexOf('\n'); i !== -1; i = view.raw.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** ccnet_original_nlines: CCNet `original_nlines` (WET lines before line dedup), null when absent. */
+export function ccnetOriginalNlines(_view: TextView, ctx: SignalContext): number | null {
+  return ccnetField(ctx, 'original_nlines');
+}
+
+/** ccnet_language_score: CCNet `language_score` (fastText lid.176 top score, 2 decimals), null when absent. */
+export function ccnetLanguageScore(_view: TextView, ctx: SignalContext): number | null {
+  return ccnetField(ctx, 'language_score');
+}
+
+/** ccnet_perplexity: CCNet `perplexity` (KenLM on Wikipedia), null when absent. */
+export function ccnetPerplexity(_view: TextView, ctx: SignalContext): number | null {
+  return ccnetField(ctx, 'perplexity');
+}
+
+const BUCKETS: Readonly<Record<string, number>> = { head: 0, middle: 1, tail: 2 };
+
+/** ccnet_bucket: CCNet `bucket` as a number (head 0, middle 1, tail 2), null otherwise. */
+export function ccnetBucket(_view: TextView, ctx: SignalContext): number | null {
+  const b = ctx.doc.meta.bucket;
+  return typeof b === 'string' && b in BUCKETS ? BUCKETS[b] : null;
+}
+
+export const ccnet: SignalFamily = {
+  id: 'ccnet',
+  version: 1,
+  signals: [
+    { name: 'ccnet_length', level: 'doc', type: 'f64', description: 'CCNet length, else code points of the text.', compute: ccnetLength },
+    { name: 'ccnet_original_length', level: 'doc', type: 'f64', description: 'CCNet original_length (WET bytes).', compute: ccnetOriginalLength },
+    { name: 'ccnet_nlines', level: 'doc', type: 'f64', description: 'CCNet nlines, else pieces of text.split("\\n").', compute: ccnetNlines },
+    { name: 'ccnet_original_nlines', level: 'doc', type: 'f64', description: 'CCNet original_nlines.', compute: ccnetOriginalNlines },
+    { name: 'ccnet_language_score', level: 'doc', type: 'f64', description: 'CCNet language_score (fastText lid.176).', compute: ccnetLanguageScore },
+    { name: 'ccnet_perplexity', level: 'doc', type: 'f64', description: 'CCNet perplexity (KenLM).', compute: ccnetPerplexity },
+    { name: 'ccnet_bucket', level: 'doc', type: 'f64', description: 'CCNet bucket: head 0, middle 1, tail 2.', compute: ccnetBucket },
+  ],
+};
