@@ -1,15 +1,12 @@
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 
-/** This package's version, from package.json (one level up from both `src/` and `dist/src/`). */
+/** This package's version, from package.json (one level up from `src/`, two from `dist/src/`). */
 export const PACKAGE_VERSION: string = (() => {
-  const require = createRequire(import.meta.url);
   for (const candidate of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = require(candidate) as { name?: string; version?: string };
-      if (pkg.name === 'pajama-sieve' && pkg.version) return pkg.version;
-    } catch {
-      continue; // not at this depth; try the next
-    }
+    const url = new URL(candidate, import.meta.url);
+    if (!existsSync(url)) continue;
+    const pkg = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'pajama-sieve' && pkg.version) return pkg.version;
   }
   return '0.0.0';
 })();

@@ -116,14 +116,17 @@ interface ZstdModule {
 }
 
 let zstdNative: ZstdModule | null | undefined;
+/** Why zstd-napi (an optional dependency) could not be loaded, when it could not: shown by diagnostics. */
+export let zstdLoadError: Error | undefined;
 
 /** zstd-napi when its native build is present, else the pure-JS fzstd. */
 function createZstdDecompressor(): Transform {
   if (zstdNative === undefined) {
     try {
       zstdNative = createRequire(import.meta.url)('zstd-napi') as ZstdModule;
-    } catch {
-      zstdNative = null; // optional dependency: fall back to fzstd below
+    } catch (err) {
+      zstdNative = null;
+      zstdLoadError = err as Error;
     }
   }
   if (zstdNative && process.env.SIEVE_ZSTD !== 'fzstd') return new zstdNative.DecompressStream();
