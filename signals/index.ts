@@ -1,6 +1,7 @@
 import { SieveError } from '../src/errors.js';
 import type { SignalDefinition, SignalFamily } from '../src/signal.js';
 import { ccnet } from './ccnet.js';
+import { content } from './content.js';
 import { lines } from './lines.js';
 import { naturalLanguage } from './natural-language.js';
 
@@ -23,7 +24,7 @@ export function registerSignalFamily(family: SignalFamily): void {
   for (const signal of family.signals) signals.set(signal.name, { family, signal });
 }
 
-for (const family of [ccnet, naturalLanguage, lines]) registerSignalFamily(family);
+for (const family of [ccnet, content, naturalLanguage, lines]) registerSignalFamily(family);
 
 /** Every registered signal, in registration order. */
 export function listSignals(): RegisteredSignal[] {

@@ -1,5 +1,6 @@
 import type { Document } from '../document.js';
 import { formatRpv2Number, rpv2IdInt, rpv2Shard, RPV2_SIGNAL_ORDER } from '../io/rpv2.js';
+import { sourceDomain } from '../resources/ut1.js';
 import type { SignalDefinition } from '../signal.js';
 
 /** The signals of one document, as computed: what every output format is written from. */
@@ -78,12 +79,12 @@ export function rpv2RecordWriter(layout: SignalLayout, inputPath: string): (c: C
   const shard = rpv2Shard(inputPath);
   return (c) => {
     const m = c.doc.meta;
-    const url = typeof m.url === 'string' ? m.url : (c.doc.url ?? null);
+    const url = c.doc.url ?? (typeof m.url === 'string' ? m.url : null);
     const metadata = {
       cc_segment: m.cc_segment ?? null,
       cc_net_source: shard?.shardId ?? null,
       url,
-      source_domain: m.source_domain ?? (url ? urlNetloc(url) : null),
+      source_domain: sourceDomain(c.doc) ?? null,
       language: m.language ?? c.lang,
       snapshot_id: shard?.snapshot ?? null,
     };
@@ -96,13 +97,4 @@ export function rpv2RecordWriter(layout: SignalLayout, inputPath: string): (c: C
 export function dolmaRecordWriter(layout: SignalLayout): (c: ComputedDocument) => string {
   const writers = spanWriters(layout, [...layout.doc, ...layout.line].map((s) => s.name));
   return (c) => `{"id":${JSON.stringify(c.doc.id)},"attributes":{${writers.map((w) => `${JSON.stringify(w.key)}:${w.write(c)}`).join(',')}}}`;
-}
-
-/** Python `urlparse(url).netloc`: between `//` and the next `/`, `?` or `#`, kept as written. */
-export function urlNetloc(url: string): string {
-  const start = url.indexOf('//');
-  if (start === -1) return '';
-  const rest = url.slice(start + 2);
-  const end = rest.search(/[/?#]/);
-  return end === -1 ? rest : rest.slice(0, end);
 }

@@ -1,10 +1,12 @@
 /**
  * The UT1 blacklist (Université Toulouse 1 Capitole) as RPv2 uses it for `rps_doc_ut1_blacklist`
- * (spec §4.7): domain → id of the combination of configured categories the domain is listed in.
+ * (spec §4.7): domain → id of the combination of configured categories the domain is listed in, and
+ * the document's domain key for the lookup.
  */
 
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Document } from '../document.js';
 import { SieveError, toSieveError } from '../errors.js';
 import { pyStrip } from '../text/python.js';
 
@@ -124,4 +126,37 @@ async function readDomains(path: string): Promise<string | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw toSieveError(err, 'E_IO', `cannot read UT1 domains file ${path}`);
   }
+}
+
+/**
+ * The key `rps_doc_ut1_blacklist` looks up: CCNet's `source_domain` when the document carries it as a
+ * string (in `meta`), else the netloc of its url, which is how CCNet derives it; undefined without either.
+ */
+export function sourceDomain(doc: Document): string | undefined {
+  const field = doc.meta.source_domain;
+  if (typeof field === 'string') return field;
+  const url: unknown = doc.url;
+  return typeof url === 'string' ? urlNetloc(url) : undefined;
+}
+
+// C0 controls and space, which Python 3.11's urlsplit strips from the front; \t \r \n go anywhere.
+const URL_LEADING_JUNK = /^[\x00-\x20]+/;
+const URL_UNSAFE = /[\t\r\n]/g;
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+\-.]*:/;
+
+/**
+ * Python `urllib.parse.urlparse(url).netloc`, which CCNet stores as `source_domain`: after an optional
+ * scheme, the text between `//` and the next `/`, `?` or `#`, kept as is (case, port and userinfo included).
+ */
+export function urlNetloc(url: string): string {
+  let rest = url.replace(URL_LEADING_JUNK, '').replace(URL_UNSAFE, '');
+  const scheme = URL_SCHEME.exec(rest);
+  if (scheme !== null) rest = rest.slice(scheme[0].length);
+  if (!rest.startsWith('//')) return '';
+  let end = rest.length;
+  for (const delim of ['/', '?', '#']) {
+    const at = rest.indexOf(delim, 2);
+    if (at !== -1 && at < end) end = at;
+  }
+  return rest.slice(2, end);
 }
