@@ -4,6 +4,7 @@ import { ccnet } from './ccnet.js';
 import { content } from './content.js';
 import { lines } from './lines.js';
 import { naturalLanguage } from './natural-language.js';
+import { repetition } from './repetition.js';
 
 /** A registered signal with the family it belongs to. */
 export interface RegisteredSignal {
@@ -24,7 +25,7 @@ export function registerSignalFamily(family: SignalFamily): void {
   for (const signal of family.signals) signals.set(signal.name, { family, signal });
 }
 
-for (const family of [ccnet, content, naturalLanguage, lines]) registerSignalFamily(family);
+for (const family of [ccnet, content, repetition, naturalLanguage, lines]) registerSignalFamily(family);
 
 /** Every registered signal, in registration order. */
 export function listSignals(): RegisteredSignal[] {
