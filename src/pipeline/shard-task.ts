@@ -21,6 +21,7 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** One unit of parallel work: compute signals for one input shard. Plain data, so it crosses to worker threads. */
 export interface ShardTask {
+  readonly kind: 'signals';
   readonly input: string;
   /** Output name relative to `outDir`, without extension (`web_docs`, `2023-06/0000/en_head`). */
   readonly name: string;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it, before } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { compress as zstdCompress } from 'zstd-napi';
+import { listSignals } from '../../signals/index.js';
 import { duckdb, readJsonlGz, shared, sieve, tempDir } from '../helpers.js';
 
 const WEB = () => shared('corpus', 'web', 'web_docs.jsonl.gz');
@@ -21,12 +22,14 @@ describe('sieve signals on the web corpus (issue 2 done-when)', () => {
   async function checkSignalsFile(path: string, ids: string[]): Promise<void> {
     const schema = await duckdb(`DESCRIBE SELECT * FROM '${path}'`);
     const types = Object.fromEntries(schema.map((r) => [r.column_name, r.column_type]));
-    assert.deepEqual(types, {
-      id: 'VARCHAR',
-      rps_doc_word_count: 'BIGINT',
-      line_ends: 'UINTEGER[]',
-      rps_lines_num_words: 'BIGINT[]',
-    });
+    const expected: Record<string, string> = { id: 'VARCHAR', line_ends: 'UINTEGER[]' };
+    for (const { signal } of listSignals()) {
+      const scalar = { f64: 'DOUBLE', i64: 'BIGINT', str: 'VARCHAR', bytes: 'BLOB' }[signal.type];
+      expected[signal.name] = signal.level === 'line' ? `${scalar}[]` : scalar;
+    }
+    assert.deepEqual(types, expected);
+    assert.equal(types.rps_doc_word_count, 'BIGINT');
+    assert.equal(types.rps_lines_num_words, 'BIGINT[]');
     assert.equal(schema[0].column_name, 'id', 'id is the first column');
     const rows = await duckdb(`SELECT id FROM '${path}'`);
     assert.equal(rows.length, ids.length);
