@@ -27,6 +27,13 @@ export function registerSignalFamily(family: SignalFamily): void {
 
 for (const family of [ccnet, content, repetition, naturalLanguage, lines]) registerSignalFamily(family);
 
+/** The registered signal of that name; unknown names throw, naming the closest known ones. */
+export function getSignal(name: string): RegisteredSignal {
+  const found = signals.get(name);
+  if (found) return found;
+  return resolveSignals([name])[0];
+}
+
 /** Every registered signal, in registration order. */
 export function listSignals(): RegisteredSignal[] {
   return [...signals.values()];

@@ -8,6 +8,10 @@ export interface Document {
   readonly meta: Readonly<Record<string, unknown>>;
   /** Where the document came from: file and 1-based line (JSON lines) or record number. */
   readonly location: ErrorLocation;
+  /** The input record as read (JSON lines with `keepRaw`), so kept documents are written back unchanged. */
+  readonly raw?: string;
+  /** The field the text was taken from. */
+  readonly textField?: string;
 }
 
 /** An input record that could not become a document, with the reason. */

@@ -1,6 +1,7 @@
 /** Error codes, as a closed set so callers can switch on them. */
 export const ERROR_CODES = [
   'E_USAGE',
+  'E_RECIPE',
   'E_INPUT_MISSING',
   'E_INPUT_EMPTY',
   'E_INPUT_PARSE',
@@ -27,11 +28,23 @@ export interface ErrorLocation {
   readonly byteOffset?: number;
 }
 
+/** One problem found in a source file (a recipe), with its position and the source lines under a caret. */
+export interface SourceIssue {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+  /** The source line and a caret line pointing at the problem. */
+  readonly excerpt?: string;
+}
+
 export interface SieveErrorOptions {
   readonly severity?: Severity;
   readonly location?: ErrorLocation;
   readonly hint?: string;
   readonly cause?: unknown;
+  /** Every problem found, when a file is checked as a whole (recipes report them all at once). */
+  readonly issues?: readonly SourceIssue[];
 }
 
 /** The one error type the library throws: a code, a severity and, for input errors, a location. */
@@ -40,6 +53,7 @@ export class SieveError extends Error {
   readonly severity: Severity;
   readonly location?: ErrorLocation;
   readonly hint?: string;
+  readonly issues?: readonly SourceIssue[];
 
   constructor(code: ErrorCode, message: string, options: SieveErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -48,6 +62,7 @@ export class SieveError extends Error {
     this.severity = options.severity ?? 'fatal';
     this.location = options.location;
     this.hint = options.hint;
+    this.issues = options.issues;
   }
 
   /** `message at file:line`, the form the CLI prints. */

@@ -3,6 +3,7 @@ import { PACKAGE_VERSION } from '../version.js';
 import { inspectCommand } from './inspect.js';
 import { listSignalsCommand } from './list-signals.js';
 import { exitCodeFor, printError } from './output.js';
+import { runCommand } from './run.js';
 import { signalsCommand } from './signals.js';
 
 const program = new Command('sieve')
@@ -11,6 +12,7 @@ const program = new Command('sieve')
   .option('--debug', 'print stack traces of errors')
   .showHelpAfterError()
   .addCommand(signalsCommand())
+  .addCommand(runCommand())
   .addCommand(inspectCommand())
   .addCommand(listSignalsCommand());
 

@@ -2,12 +2,21 @@ import { SieveError, formatLocation } from '../errors.js';
 
 /** Exit code for an error: 2 for bad usage or bad input, 1 for anything else. */
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof SieveError && (err.code === 'E_USAGE' || err.code.startsWith('E_INPUT'))) return 2;
+  if (err instanceof SieveError && (err.code === 'E_USAGE' || err.code === 'E_RECIPE' || err.code.startsWith('E_INPUT'))) return 2;
   return 1;
 }
 
 /** Prints an error as one line (`sieve: CODE: message at file:line`), a hint line, and the stack only with --debug. */
 export function printError(err: unknown, debug: boolean): void {
+  if (err instanceof SieveError && err.issues && err.issues.length > 0) {
+    // One line per problem, `file:line:col message`, each followed by its source excerpt.
+    for (const issue of err.issues) {
+      process.stderr.write(`${issue.file}:${issue.line}:${issue.column} ${issue.message}\n`);
+      if (issue.excerpt) process.stderr.write(`${issue.excerpt.replace(/^/gm, '  ')}\n`);
+    }
+    process.stderr.write(`sieve: ${err.code}: ${err.message}\n`);
+    return;
+  }
   if (err instanceof SieveError) {
     const where = err.location ? ` at ${formatLocation(err.location)}` : '';
     process.stderr.write(`sieve: ${err.code}: ${err.message}${where}\n`);

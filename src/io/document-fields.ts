@@ -8,7 +8,7 @@ const DEFAULT_TEXT_FIELDS = ['text', 'raw_content'] as const;
 /** Turns parsed records into Documents, resolving text, id and url fields once per shard. */
 export interface DocumentMaker {
   /** Builds the document, or throws a SieveError (E_INPUT_FIELD) naming the missing field. */
-  make(record: Record<string, unknown>, location: ErrorLocation, index: number): Document;
+  make(record: Record<string, unknown>, location: ErrorLocation, index: number, raw?: string): Document;
 }
 
 /**
@@ -22,7 +22,7 @@ export function createDocumentMaker(file: string, name: string, options: ReadOpt
   const idField = options.idField;
 
   return {
-    make(record, location, index) {
+    make(record, location, index, raw) {
       let textField: string | undefined;
       for (const f of textFields) {
         if (record[f] !== undefined) {
@@ -61,7 +61,7 @@ export function createDocumentMaker(file: string, name: string, options: ReadOpt
       const meta: Record<string, unknown> = {};
       for (const key of Object.keys(record)) if (key !== textField) meta[key] = record[key];
       const url = typeof record.url === 'string' ? record.url : undefined;
-      return { id, text, url, meta, location };
+      return raw === undefined ? { id, text, url, meta, location, textField } : { id, text, url, meta, location, textField, raw };
     },
   };
 }

@@ -15,6 +15,7 @@ export async function* readJsonl(source: ByteSource, name: string, options: Read
   const file = source.file;
   const maker = createDocumentMaker(file, name, options);
   const out = new BatchCollector(file, options);
+  const keepRaw = options.keepRaw === true;
   let lineNo = 0;
   let byteOffset = 0;
   let records = 0;
@@ -37,15 +38,16 @@ export async function* readJsonl(source: ByteSource, name: string, options: Read
         throw new SieveError('E_INPUT_ENCODING', 'invalid UTF-8', { location, severity: 'shard' });
       }
       let record: unknown;
+      const line = buf.toString('utf8', start, end);
       try {
-        record = JSON.parse(buf.toString('utf8', start, end));
+        record = JSON.parse(line);
       } catch (err) {
         throw new SieveError('E_INPUT_PARSE', `malformed JSON (${(err as Error).message})`, { location, severity: 'shard' });
       }
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {
         throw new SieveError('E_INPUT_PARSE', 'expected a JSON object', { location, severity: 'shard' });
       }
-      if (out.add(maker.make(record as Record<string, unknown>, location, index))) yield out.take();
+      if (out.add(maker.make(record as Record<string, unknown>, location, index, keepRaw ? line : undefined))) yield out.take();
     } catch (err) {
       if (!(err instanceof SieveError)) throw err;
       out.reject(err);

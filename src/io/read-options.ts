@@ -15,6 +15,8 @@ export interface ReadOptions {
   readonly onError?: OnError;
   /** Shard name used in default ids. @default the file name without extensions */
   readonly name?: string;
+  /** Keep each JSON line's text on the document (`Document.raw`), to write records back verbatim. @default false */
+  readonly keepRaw?: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;

@@ -38,7 +38,7 @@ export function manifestTotals(inputs: readonly ManifestInput[]): ManifestTotals
 
 export const MANIFEST_FILE = 'manifest.json';
 
-export async function writeManifest(outDir: string, manifest: Manifest): Promise<string> {
+export async function writeManifest(outDir: string, manifest: object): Promise<string> {
   const path = join(outDir, MANIFEST_FILE);
   await writeAtomically(path, (tmp) => writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n'));
   return path;

@@ -108,7 +108,7 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
 const ut1Cache = new Map<string, Promise<ReadonlyMap<string, number>>>();
 
 /** The UT1 map is large and the same for every shard: load it once per worker thread. */
-function cachedUt1(dir: string): Promise<ReadonlyMap<string, number>> {
+export function cachedUt1(dir: string): Promise<ReadonlyMap<string, number>> {
   let map = ut1Cache.get(dir);
   if (!map) {
     map = loadUt1Blacklist(dir);
@@ -175,7 +175,7 @@ async function* mapDocuments(computed: AsyncIterable<ComputedDocument[]>, write:
   for await (const docs of computed) for (const c of docs) yield write(c);
 }
 
-function failure(task: ShardTask, e: SieveError): ShardResult {
+export function failure(task: { readonly input: string; readonly name: string }, e: SieveError): Extract<ShardResult, { ok: false }> {
   return {
     ok: false,
     input: task.input,
@@ -185,11 +185,11 @@ function failure(task: ShardTask, e: SieveError): ShardResult {
   };
 }
 
-function countRejected(rejections: readonly Rejection[]): number {
+export function countRejected(rejections: readonly Rejection[]): number {
   return rejections.reduce((n, r) => n + (r.count ?? 1), 0);
 }
 
-async function writeRejections(task: ShardTask, rejections: readonly Rejection[]): Promise<string> {
+export async function writeRejections(task: { readonly outDir: string; readonly name: string }, rejections: readonly Rejection[]): Promise<string> {
   const rel = join('rejected', `${task.name}.jsonl`);
   await writeJsonl(
     join(task.outDir, rel),
@@ -199,7 +199,7 @@ async function writeRejections(task: ShardTask, rejections: readonly Rejection[]
 }
 
 /** `--lang` wins; else the document's own `language`/`lang` field (RPv2, CCNet, Dolma); else English. */
-function documentLanguage(doc: Document, fallback: string | undefined): string {
+export function documentLanguage(doc: Document, fallback: string | undefined): string {
   if (fallback) return fallback;
   const l = doc.meta.language ?? doc.meta.lang;
   return typeof l === 'string' && l.length > 0 ? l : 'en';

@@ -1,9 +1,11 @@
+import { runRecipeTask, type RecipeShardResult, type RecipeTask } from '../recipe/recipe-task.js';
+import type { TaskOutcome } from './run-shards.js';
 import { runShardTask, type ShardResult, type ShardTask } from './shard-task.js';
 
 /** The tasks worker threads run, told apart by `kind`. */
-export type WorkerTask = ShardTask;
+export type WorkerTask = ShardTask | RecipeTask;
 
 /** Piscina entry point: one shard task per call. */
-export default function shardWorker(task: WorkerTask): Promise<ShardResult> {
-  return runShardTask(task);
+export default function shardWorker(task: WorkerTask): Promise<ShardResult | TaskOutcome<RecipeShardResult>> {
+  return task.kind === 'recipe' ? runRecipeTask(task) : runShardTask(task);
 }

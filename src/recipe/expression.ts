@@ -21,8 +21,8 @@
 import type { ErrorCode } from '../errors.js';
 import { SieveError } from '../errors.js';
 
-/** The error code of every expression error (the lead will switch this to a recipe code). */
-export const EXPRESSION_ERROR_CODE: ErrorCode = 'E_USAGE';
+/** The error code of every expression error. */
+export const EXPRESSION_ERROR_CODE: ErrorCode = 'E_RECIPE';
 
 // ---------------------------------------------------------------------------------------------
 // AST

@@ -1,0 +1,67 @@
+import { availableParallelism } from 'node:os';
+import { Option, type Command } from 'commander';
+import { FORMATS, type Format } from '../io/formats.js';
+import type { Progress } from '../pipeline/run-shards.js';
+import { formatCount, formatDuration } from './output.js';
+
+/** Options every command that reads documents takes. */
+export interface InputCliOptions {
+  out: string;
+  workers: string;
+  textField?: string;
+  idField?: string;
+  inputFormat?: Format;
+  onError: 'fail' | 'skip';
+  lang?: string;
+  ut1?: string;
+}
+
+/** Adds the reading, parallelism and error options shared by `signals`, `run` and `explain`. */
+export function addInputOptions(command: Command): Command {
+  return command
+    .requiredOption('-o, --out <dir>', 'output directory')
+    .option('-w, --workers <n>', 'worker threads, one shard each', String(availableParallelism()))
+    .option('--text-field <field>', 'field holding the text (default: text, then raw_content)')
+    .option('--id-field <field>', 'field holding the id (default: id, else the RPv2 id, else <name>:<line>)')
+    .addOption(new Option('--input-format <format>', 'input format, instead of detecting it from names and content').choices([...FORMATS]))
+    .addOption(new Option('--on-error <mode>', 'on a bad record: stop (fail) or record it in <out>/rejected and go on (skip)').choices(['fail', 'skip']).default('fail'))
+    .option('--lang <code>', "language for language-aware signals (default: the document's language field, else en)")
+    .option('--ut1 <dir>', 'UT1 blacklist directory (<dir>/<category>/domains) for rps_doc_ut1_blacklist');
+}
+
+/** The library options the shared CLI options stand for. */
+export function inputOptions(opts: InputCliOptions) {
+  return {
+    out: opts.out,
+    workers: Number.parseInt(opts.workers, 10),
+    textField: opts.textField,
+    idField: opts.idField,
+    inputFormat: opts.inputFormat,
+    onError: opts.onError,
+    lang: opts.lang,
+    ut1: opts.ut1,
+  };
+}
+
+/** A live progress line on stderr when it is a terminal; nothing otherwise (the summary line says it all). */
+export function progressReporter(): ((p: Progress) => void) | undefined {
+  if (process.stderr.isTTY !== true) return undefined;
+  return (p) => process.stderr.write(`\r${progressLine(p)}\x1b[K`);
+}
+
+function progressLine(p: Progress): string {
+  const seconds = p.elapsedMs / 1000;
+  const rate = p.documents / Math.max(seconds, 1e-9);
+  const eta = p.bytesDone > 0 ? ((p.bytesTotal - p.bytesDone) / p.bytesDone) * p.elapsedMs : Number.NaN;
+  return `${formatCount(p.documents)} docs  ${(p.characters / 1e6).toFixed(1)} M chars  ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB  ${formatCount(Math.round(rate))} docs/s  shards ${p.shardsDone}/${p.shards}  ETA ${formatDuration(eta)}`;
+}
+
+/** Ends a run: a human line on a terminal, else one JSON line for scripts. */
+export function printSummary(command: string, human: string, fields: Record<string, unknown>, elapsedMs: number, documents: number): void {
+  const seconds = elapsedMs / 1000;
+  if (process.stderr.isTTY === true) {
+    process.stderr.write(`\r\x1b[K${human} in ${seconds.toFixed(1)} s\n`);
+  } else {
+    process.stderr.write(JSON.stringify({ command, ...fields, seconds: Number(seconds.toFixed(3)), docsPerSecond: Math.round(documents / Math.max(seconds, 1e-9)) }) + '\n');
+  }
+}

@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { runRecipe } from '../recipe/run-recipe.js';
+import { addInputOptions, inputOptions, printSummary, progressReporter, type InputCliOptions } from './common.js';
+import { formatCount } from './output.js';
+
+interface RunCliOptions extends InputCliOptions {
+  keepSignals?: boolean;
+}
+
+export function runCommand(): Command {
+  return addInputOptions(
+    new Command('run')
+      .description('apply a recipe: write the kept documents to <out>/kept/<name>.jsonl.gz and a manifest of what each rule dropped')
+      .argument('<recipe>', 'recipe YAML (see recipes/)')
+      .argument('<inputs...>', 'input files or directories; - for stdin'),
+  )
+    .option('--keep-signals', 'also write the recipe\'s signals of the kept documents to <out>/signals/<name>.signals.parquet')
+    .addHelpText('after', '\nExample:\n  $ sieve run recipes/c4.yaml shards/ --out out/c4\n')
+    .action(async (recipe: string, inputs: string[], opts: RunCliOptions) => {
+      const summary = await runRecipe({ ...inputOptions(opts), recipe, inputs, keepSignals: opts.keepSignals === true, onProgress: progressReporter() });
+      const t = summary.manifest.totals;
+      const share = t.documents > 0 ? ` (${((100 * t.kept) / t.documents).toFixed(1)} %)` : '';
+      printSummary(
+        'run',
+        `kept ${formatCount(t.kept)} of ${formatCount(t.documents)} documents${share}, ${formatCount(t.rejected)} rejected → ${summary.manifestPath}`,
+        { inputs: t.inputs, documents: t.documents, kept: t.kept, dropped: t.dropped, rejected: t.rejected, manifest: summary.manifestPath },
+        summary.elapsedMs,
+        t.documents,
+      );
+    });
+}

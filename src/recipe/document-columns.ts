@@ -1,0 +1,94 @@
+import { getSignal } from '../../signals/index.js';
+import type { Document } from '../document.js';
+import { SieveError } from '../errors.js';
+import type { SignalContext, SignalResources } from '../signal.js';
+import { TextView } from '../text/index.js';
+import type { DocColumn, LineColumn, RuleColumns } from './columns.js';
+
+/** One document as a recipe sees it: its current text (after line steps), view, and signal values so far. */
+export class DocumentState {
+  text: string;
+  view: TextView;
+  /** Signal values on the current text, by name; cleared when the text changes. */
+  readonly values = new Map<string, number | string | Uint8Array | null | ArrayLike<number>>();
+  changed = false;
+  readonly ctx: SignalContext;
+
+  constructor(
+    readonly doc: Document,
+    lang: string,
+    resources: SignalResources,
+  ) {
+    this.text = doc.text;
+    this.view = new TextView(doc.text);
+    this.ctx = { doc, lang, resources };
+  }
+
+  /** Replaces the text (a line step dropped lines); signals are recomputed on the new text. */
+  rewrite(text: string): void {
+    this.text = text;
+    this.view = new TextView(text);
+    this.values.clear();
+    this.changed = true;
+  }
+
+  /** A signal's value on the current text, computed once. */
+  value(name: string): number | string | Uint8Array | null | ArrayLike<number> {
+    let v = this.values.get(name);
+    if (v === undefined && !this.values.has(name)) {
+      const signal = getSignal(name).signal;
+      try {
+        v = signal.compute(this.view, this.ctx);
+      } catch (err) {
+        throw new SieveError('E_SIGNAL', `signal ${name} failed on document "${this.doc.id}": ${(err as Error).message}`, { location: this.doc.location, cause: err });
+      }
+      this.values.set(name, v);
+    }
+    return v as number | string | Uint8Array | null | ArrayLike<number>;
+  }
+}
+
+/** The columns a rule reads, computed on demand from the documents' current texts. */
+export function documentColumns(states: readonly DocumentState[]): RuleColumns {
+  const docCache = new Map<string, DocColumn>();
+  const lineCache = new Map<string, LineColumn>();
+  let offsets: Int32Array | undefined;
+  const lineOffsets = (): Int32Array => {
+    if (!offsets) {
+      offsets = new Int32Array(states.length + 1);
+      for (let i = 0; i < states.length; i++) offsets[i + 1] = offsets[i] + states[i].view.lineEnds.length;
+    }
+    return offsets;
+  };
+  return {
+    length: states.length,
+    doc(name) {
+      let col = docCache.get(name);
+      if (!col) {
+        if (getSignal(name).signal.type === 'str') {
+          col = { strings: states.map((s) => s.value(name) as string | null) };
+        } else {
+          const values = new Float64Array(states.length);
+          for (let i = 0; i < states.length; i++) {
+            const v = states[i].value(name);
+            values[i] = typeof v === 'number' ? v : Number.NaN;
+          }
+          col = { values };
+        }
+        docCache.set(name, col);
+      }
+      return col;
+    },
+    lines(name) {
+      let col = lineCache.get(name);
+      if (!col) {
+        const off = lineOffsets();
+        const values = new Float64Array(off[states.length]);
+        for (let i = 0; i < states.length; i++) values.set(states[i].value(name) as ArrayLike<number>, off[i]);
+        col = { offsets: off, values };
+        lineCache.set(name, col);
+      }
+      return col;
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import { join } from 'node:path';
+import type { RecordBatch } from 'apache-arrow';
+import { listSignals } from '../../signals/index.js';
+import { SignalBatchBuilder } from '../columns/signal-columns.js';
+import type { Rejection } from '../document.js';
+import { SieveError } from '../errors.js';
+import type { Format } from '../io/formats.js';
+import { writeLines } from '../io/jsonl-writer.js';
+import { writeParquet } from '../io/parquet-writer.js';
+import { readDocuments } from '../io/read-documents.js';
+import type { OnError } from '../io/read-options.js';
+import { cachedUt1, documentLanguage, failure, writeRejections, countRejected } from '../pipeline/shard-task.js';
+import type { SharedState, TaskOutcome } from '../pipeline/run-shards.js';
+import type { SignalResources } from '../signal.js';
+import { DocumentState, documentColumns } from './document-columns.js';
+import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
+import { catalogFromSpecs } from './expression.js';
+import { parseRecipe, type Recipe, type RuleStep } from './recipe.js';
+
+/** One shard of `sieve run`: apply a recipe's per-document steps and write the kept documents. */
+export interface RecipeTask extends Partial<SharedState> {
+  readonly kind: 'recipe';
+  readonly input: string;
+  readonly name: string;
+  readonly outDir: string;
+  /** The recipe's text and path: each worker parses it again (a Recipe does not cross threads). */
+  readonly recipeText: string;
+  readonly recipePath: string;
+  readonly keepSignals: boolean;
+  readonly textField?: string;
+  readonly idField?: string;
+  readonly inputFormat?: Format;
+  readonly onError: OnError;
+  readonly lang?: string;
+  readonly ut1?: string;
+}
+
+export interface RecipeShardResult {
+  readonly ok: true;
+  readonly input: string;
+  readonly name: string;
+  readonly documents: number;
+  readonly kept: number;
+  /** Documents dropped, by the name of the first rule they failed, in recipe order. */
+  readonly dropped: Readonly<Record<string, number>>;
+  readonly rejected: number;
+  readonly characters: number;
+  readonly keptCharacters: number;
+  readonly outputs: readonly string[];
+  readonly rejectedFile?: string;
+}
+
+export const KEPT_DIR = 'kept';
+
+/** Parses the recipe against the registered signals (and, later, models passed on the command line). */
+export function parseRecipeText(text: string, path: string): Recipe {
+  return parseRecipe(text, path, catalogFromSpecs(listSignals().map((r) => r.signal)));
+}
+
+/** Reads one shard, applies the recipe's rule steps batch by batch, writes `kept/<name>.jsonl.gz`. */
+export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<RecipeShardResult>> {
+  const recipe = parseRecipeText(task.recipeText, task.recipePath);
+  const steps = recipe.steps.filter((s): s is RuleStep => s.kind === 'keep' || s.kind === 'keep_lines');
+  const dropped: Record<string, number> = Object.fromEntries(steps.map((s) => [s.name, 0]));
+  const rejections: Rejection[] = [];
+  const counts = { documents: 0, kept: 0, characters: 0, keptCharacters: 0 };
+  const keptPath = join(KEPT_DIR, `${task.name}.jsonl.gz`);
+  const signalsPath = join('signals', `${task.name}.signals.parquet`);
+  const signalNames = [...new Set(steps.flatMap((s) => [...s.rule.signals]))];
+  // Only the signal values are kept for --keep-signals, batch by batch, not the documents' texts.
+  const signalBatches: RecordBatch[] = [];
+  const builder = task.keepSignals ? signalBuilder(signalNames) : undefined;
+  try {
+    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
+    const progress = task.progress ? new Float64Array(task.progress) : undefined;
+    const stop = task.stop ? new Int32Array(task.stop) : undefined;
+    const slot = (task.slot ?? 0) * 2;
+    async function* keptRecords(): AsyncGenerator<string> {
+      const read = readDocuments(task.input, { textField: task.textField, idField: task.idField, format: task.inputFormat, onError: task.onError, name: task.name, keepRaw: true });
+      for await (const batch of read) {
+        if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
+        rejections.push(...batch.rejected);
+        let states = batch.documents.map((d) => new DocumentState(d, documentLanguage(d, task.lang ?? recipe.lang), resources));
+        counts.documents += states.length;
+        for (const s of states) counts.characters += s.text.length;
+        for (const step of steps) {
+          if (states.length === 0) break;
+          states = step.kind === 'keep' ? applyKeep(step, states, dropped) : applyKeepLines(step, states, dropped);
+        }
+        counts.kept += states.length;
+        for (const s of states) {
+          counts.keptCharacters += s.text.length;
+          yield keptRecord(s);
+        }
+        if (builder) signalBatches.push(builder.add(states));
+        if (progress) {
+          progress[slot] = counts.documents;
+          progress[slot + 1] = counts.characters;
+        }
+      }
+    }
+    await writeLines(join(task.outDir, keptPath), keptRecords());
+    if (builder) await writeParquet(join(task.outDir, signalsPath), fromList(signalBatches.length > 0 ? signalBatches : [builder.add([])]));
+  } catch (err) {
+    const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
+    const wholeFile = e.severity === 'shard' || e.code === 'E_INPUT_MISSING';
+    if (task.onError !== 'skip' || !wholeFile) return failure(task, e);
+    rejections.push({ location: e.location ?? { file: task.input }, code: e.code, reason: e.message });
+    const rejectedFile = await writeRejections(task, rejections);
+    const none = Object.fromEntries(steps.map((s) => [s.name, 0]));
+    return { ok: true, input: task.input, name: task.name, documents: 0, kept: 0, dropped: none, rejected: countRejected(rejections), characters: 0, keptCharacters: 0, outputs: [], rejectedFile };
+  }
+  const rejectedFile = rejections.length > 0 ? await writeRejections(task, rejections) : undefined;
+  const outputs = task.keepSignals ? [keptPath, signalsPath] : [keptPath];
+  return { ok: true, input: task.input, name: task.name, ...counts, dropped, rejected: countRejected(rejections), outputs, rejectedFile };
+}
+
+/** A document rule over the batch: documents where it is false are dropped and counted under its name. */
+function applyKeep(step: RuleStep, states: DocumentState[], dropped: Record<string, number>): DocumentState[] {
+  const mask = evaluateDocRule(step.rule, documentColumns(states));
+  const next: DocumentState[] = [];
+  for (let i = 0; i < states.length; i++) {
+    if (mask[i] === 1) next.push(states[i]);
+    else dropped[step.name]++;
+  }
+  return next;
+}
+
+/**
+ * A line rule: each document keeps the raw lines (with their `\n`) where it holds, and later steps
+ * see the rewritten text. A document left with no lines is dropped under the rule's name.
+ */
+function applyKeepLines(step: RuleStep, states: DocumentState[], dropped: Record<string, number>): DocumentState[] {
+  const cols = documentColumns(states);
+  const mask = evaluateLineRule(step.rule, cols);
+  const next: DocumentState[] = [];
+  let at = 0;
+  for (const s of states) {
+    const lines = s.view.lines;
+    let keptLines = 0;
+    for (let j = 0; j < lines.length; j++) keptLines += mask[at + j];
+    if (keptLines === 0) {
+      dropped[step.name]++;
+    } else {
+      if (keptLines < lines.length) {
+        let text = '';
+        for (let j = 0; j < lines.length; j++) if (mask[at + j] === 1) text += lines[j].text;
+        s.rewrite(text);
+      }
+      next.push(s);
+    }
+    at += lines.length;
+  }
+  return next;
+}
+
+/** The input record as it was, with only the text replaced when lines were dropped. */
+function keptRecord(s: DocumentState): string {
+  const doc = s.doc;
+  if (doc.raw !== undefined && !s.changed) return doc.raw;
+  if (doc.raw !== undefined && doc.textField) {
+    const record = JSON.parse(doc.raw) as Record<string, unknown>;
+    record[doc.textField] = s.text;
+    return JSON.stringify(record);
+  }
+  return JSON.stringify({ id: doc.id, text: s.text, ...(doc.url ? { url: doc.url } : {}), ...doc.meta }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** Builds, per batch, the recipe's signals on each kept document's final text. */
+function signalBuilder(names: readonly string[]): { add(states: readonly DocumentState[]): RecordBatch } {
+  const specs = listSignals().filter((r) => names.includes(r.signal.name)).map((r) => r.signal);
+  const docSpecs = specs.filter((s) => s.level === 'doc');
+  const lineSpecs = specs.filter((s) => s.level === 'line');
+  const builder = new SignalBatchBuilder(specs);
+  return {
+    add(states) {
+      for (const s of states) {
+        builder.append(
+          s.doc.id,
+          docSpecs.map((spec) => s.value(spec.name) as number | string | Uint8Array | null),
+          s.view.lineEnds,
+          lineSpecs.map((spec) => s.value(spec.name) as ArrayLike<number>),
+        );
+      }
+      return builder.flush();
+    },
+  };
+}
+
+async function* fromList<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
