@@ -67,6 +67,7 @@ export function parseRecipe(text: string, path: string, catalog: SignalCatalog):
   let lang: string | undefined;
   const steps: RecipeStep[] = [];
   const names = new Set<string>();
+  let sawSteps = false;
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const keyOffset = (pair.key as Node | null)?.range?.[0] ?? 0;
@@ -78,6 +79,7 @@ export function parseRecipe(text: string, path: string, catalog: SignalCatalog):
       else if (key === 'name') name = v.value;
       else lang = v.value;
     } else if (key === 'steps') {
+      sawSteps = true;
       if (!isSeq(pair.value) || pair.value.items.length === 0) {
         issue(keyOffset, '`steps` must be a non-empty list');
         continue;
@@ -94,7 +96,7 @@ export function parseRecipe(text: string, path: string, catalog: SignalCatalog):
     }
   }
   if (!name && !issues.some((i) => i.message.includes('`name`'))) issue(0, 'the recipe has no `name`');
-  if (steps.length === 0 && !issues.some((i) => i.message.includes('steps'))) issue(0, 'the recipe has no `steps`');
+  if (!sawSteps) issue(0, 'the recipe has no `steps`');
   if (issues.length > 0) throw recipeError(path, issues);
   const hash = createHash('sha256').update(text).digest('hex');
   return Object.freeze({ name, lang, steps: Object.freeze(steps), path, hash });
