@@ -6,7 +6,7 @@ import { formatCount, formatDuration } from './output.js';
 
 /** Options every command that reads documents takes. */
 export interface InputCliOptions {
-  out: string;
+  out?: string;
   workers: string;
   textField?: string;
   idField?: string;
@@ -17,9 +17,9 @@ export interface InputCliOptions {
 }
 
 /** Adds the reading, parallelism and error options shared by `signals`, `run` and `explain`. */
-export function addInputOptions(command: Command): Command {
+export function addInputOptions(command: Command, { out = true } = {}): Command {
+  if (out) command.requiredOption('-o, --out <dir>', 'output directory');
   return command
-    .requiredOption('-o, --out <dir>', 'output directory')
     .option('-w, --workers <n>', 'worker threads, one shard each', String(availableParallelism()))
     .option('--text-field <field>', 'field holding the text (default: text, then raw_content)')
     .option('--id-field <field>', 'field holding the id (default: id, else the RPv2 id, else <name>:<line>)')
@@ -30,7 +30,7 @@ export function addInputOptions(command: Command): Command {
 }
 
 /** The library options the shared CLI options stand for. */
-export function inputOptions(opts: InputCliOptions) {
+export function inputOptions(opts: InputCliOptions & { out: string }) {
   return {
     out: opts.out,
     workers: Number.parseInt(opts.workers, 10),

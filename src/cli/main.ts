@@ -3,6 +3,7 @@ import { PACKAGE_VERSION } from '../version.js';
 import { inspectCommand } from './inspect.js';
 import { listSignalsCommand } from './list-signals.js';
 import { exitCodeFor, printError } from './output.js';
+import { explainCommand } from './explain.js';
 import { runCommand } from './run.js';
 import { signalsCommand } from './signals.js';
 
@@ -13,6 +14,7 @@ const program = new Command('sieve')
   .showHelpAfterError()
   .addCommand(signalsCommand())
   .addCommand(runCommand())
+  .addCommand(explainCommand())
   .addCommand(inspectCommand())
   .addCommand(listSignalsCommand());
 

@@ -17,7 +17,7 @@ export function runCommand(): Command {
     .option('--keep-signals', 'also write the recipe\'s signals of the kept documents to <out>/signals/<name>.signals.parquet')
     .addHelpText('after', '\nExample:\n  $ sieve run recipes/c4.yaml shards/ --out out/c4\n')
     .action(async (recipe: string, inputs: string[], opts: RunCliOptions) => {
-      const summary = await runRecipe({ ...inputOptions(opts), recipe, inputs, keepSignals: opts.keepSignals === true, onProgress: progressReporter() });
+      const summary = await runRecipe({ ...inputOptions({ ...opts, out: opts.out as string }), recipe, inputs, keepSignals: opts.keepSignals === true, onProgress: progressReporter() });
       const t = summary.manifest.totals;
       const share = t.documents > 0 ? ` (${((100 * t.kept) / t.documents).toFixed(1)} %)` : '';
       printSummary(

@@ -20,7 +20,7 @@ export function signalsCommand(): Command {
     .addHelpText('after', '\nExample:\n  $ sieve signals shards/ --out out/signals --workers 8 --on-error skip\n')
     .action(async (inputs: string[], opts: SignalsCliOptions) => {
       const summary = await computeSignals({
-        ...inputOptions(opts),
+        ...inputOptions({ ...opts, out: opts.out as string }),
         inputs,
         format: opts.format,
         signals: opts.signals ? opts.signals.split(',').map((s) => s.trim()).filter(Boolean) : undefined,

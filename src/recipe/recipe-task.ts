@@ -14,7 +14,7 @@ import type { SharedState, TaskOutcome } from '../pipeline/run-shards.js';
 import type { SignalResources } from '../signal.js';
 import { DocumentState, documentColumns } from './document-columns.js';
 import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
-import { catalogFromSpecs } from './expression.js';
+import { catalogFromSpecs, type SignalCatalog } from './expression.js';
 import { parseRecipe, type Recipe, type RuleStep } from './recipe.js';
 
 /** One shard of `sieve run`: apply a recipe's per-document steps and write the kept documents. */
@@ -52,9 +52,14 @@ export interface RecipeShardResult {
 
 export const KEPT_DIR = 'kept';
 
-/** Parses the recipe against the registered signals (and, later, models passed on the command line). */
+/** The signals a recipe may name: every registered signal. */
+export function recipeCatalog(): SignalCatalog {
+  return catalogFromSpecs(listSignals().map((r) => r.signal));
+}
+
+/** Parses the recipe against the registered signals. */
 export function parseRecipeText(text: string, path: string): Recipe {
-  return parseRecipe(text, path, catalogFromSpecs(listSignals().map((r) => r.signal)));
+  return parseRecipe(text, path, recipeCatalog());
 }
 
 /** Reads one shard, applies the recipe's rule steps batch by batch, writes `kept/<name>.jsonl.gz`. */

@@ -123,6 +123,33 @@ export function round8(x: number): number {
   return Number(fixed);
 }
 
+/**
+ * `round8(x)`, without its string round trip where that cannot change the result. For `x >= 0` with
+ * `y = x * 1e8` (off from the exact product by at most half an ulp of `y`), the nearest integer R to
+ * the exact product is the nearest integer to `y` unless `y` lies within a few ulps of a half-integer,
+ * and then `R / 1e8` (both exact, the quotient correctly rounded) is the double nearest R·10⁻⁸: what
+ * Python's `round(x, 8)` parses back. Near a half-integer (ties included), for negative values (whose
+ * zero sign and ties need care), beyond 2^52 and for NaN it defers to `round8`.
+ * Why: `round8` costs a `toFixed` and a parse, and line signals call it once per line.
+ */
+export function round8Fast(x: number): number {
+  const y = x * 1e8;
+  const r = Math.floor(y);
+  const f = y - r;
+  if (x >= 0 && y < 2 ** 52 && Math.abs(f - 0.5) > y * 2 ** -50) return (f < 0.5 ? r : r + 1) / 1e8;
+  return round8(x);
+}
+
+/**
+ * Python whitespace of each UTF-16 unit (1 or 0), for loops where a table load beats the branchy
+ * `isPyWhitespace`. All Python whitespace is in the BMP and no surrogate is whitespace.
+ */
+export const PY_SPACE_UNIT: Uint8Array = (() => {
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) table[c] = isPyWhitespace(c) ? 1 : 0;
+  return table;
+})();
+
 /** CJK ideographs with a Unicode Numeric_Type: Python `isnumeric` counts them, `\p{N}` does not (§2.7). */
 const CJK_NUMERIC: ReadonlySet<number> = new Set([
   0x3405, 0x3483, 0x382a, 0x3b4d, 0x4e00, 0x4e03, 0x4e07, 0x4e09, 0x4e5d, 0x4e8c, 0x4e94, 0x4e96,

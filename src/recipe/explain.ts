@@ -1,0 +1,264 @@
+import { readFile } from 'node:fs/promises';
+import type { Rejection } from '../document.js';
+import { SieveError } from '../errors.js';
+import type { Format } from '../io/formats.js';
+import { readDocuments } from '../io/read-documents.js';
+import type { OnError } from '../io/read-options.js';
+import { runShards, type Progress, type SharedState, type TaskOutcome } from '../pipeline/run-shards.js';
+import { cachedUt1, countRejected, documentLanguage, failure } from '../pipeline/shard-task.js';
+import type { SignalResources } from '../signal.js';
+import { DocumentState, documentColumns } from './document-columns.js';
+import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
+import { parseRule, type CheckedExpression, type Expr } from './expression.js';
+import { parseRecipeText, recipeCatalog } from './recipe-task.js';
+import type { Recipe, RuleStep } from './recipe.js';
+
+/** Multipliers applied to each numeric constant of a rule for the threshold sweep. */
+export const SWEEP_FACTORS = [0.5, 0.8, 0.9, 1.1, 1.25, 2] as const;
+
+/** One shard of `sieve explain`: evaluate every rule on every document, not only up to the first failure. */
+export interface ExplainTask extends Partial<SharedState> {
+  readonly kind: 'explain';
+  readonly input: string;
+  readonly name: string;
+  readonly outDir: string;
+  readonly recipeText: string;
+  readonly recipePath: string;
+  readonly textField?: string;
+  readonly idField?: string;
+  readonly inputFormat?: Format;
+  readonly onError: OnError;
+  readonly lang?: string;
+  readonly ut1?: string;
+}
+
+/** Per shard: how many documents failed each combination of rules, and the sweep counts. Sums merge. */
+export interface ExplainShardResult {
+  readonly ok: true;
+  readonly input: string;
+  readonly name: string;
+  readonly documents: number;
+  readonly rejected: number;
+  /** `[failing rule indices joined by ",", documents]`; "" = passed every rule. */
+  readonly failures: readonly (readonly [string, number])[];
+  /** `[rule][constant][factor]`: documents kept by the recipe with that one constant scaled. */
+  readonly sweep: readonly (readonly (readonly number[])[])[];
+}
+
+/** The what-if table of a recipe over a corpus. */
+export interface ExplainReport {
+  readonly recipe: string;
+  readonly documents: number;
+  readonly rejected: number;
+  readonly kept: number;
+  readonly rules: readonly RuleReport[];
+}
+
+export interface RuleReport {
+  readonly name: string;
+  readonly kind: 'keep' | 'keep_lines';
+  /** Documents this rule fails (a line rule: documents left with no line). */
+  readonly drops: number;
+  /** Documents that fail this rule and no other: what it alone removes. */
+  readonly dropsOnly: number;
+  /** Documents the recipe would keep without this rule. */
+  readonly keptWithout: number;
+  /** For each numeric constant of a document rule: documents kept with it scaled by each factor. */
+  readonly thresholds: readonly { readonly constant: number; readonly at: readonly { readonly value: number; readonly kept: number }[] }[];
+}
+
+interface Variant {
+  readonly constant: number;
+  readonly rules: readonly CheckedExpression[];
+}
+
+function ruleSteps(recipe: Recipe): RuleStep[] {
+  return recipe.steps.filter((s): s is RuleStep => s.kind === 'keep' || s.kind === 'keep_lines');
+}
+
+/** The numeric literals of a rule, in source order. */
+function numberLiterals(expr: Expr): { value: number; start: number; end: number }[] {
+  const out: { value: number; start: number; end: number }[] = [];
+  const visit = (e: Expr): void => {
+    switch (e.kind) {
+      case 'number':
+        out.push({ value: e.value, start: e.span.start, end: e.span.end });
+        return;
+      case 'negate':
+      case 'not':
+      case 'isNull':
+        visit(e.operand);
+        return;
+      case 'arithmetic':
+      case 'comparison':
+      case 'logical':
+        visit(e.left);
+        visit(e.right);
+        return;
+      case 'call':
+        e.args.forEach(visit);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(expr);
+  return out;
+}
+
+/** The document rules with each constant scaled by each sweep factor, re-parsed from the edited source. */
+function sweepVariants(steps: readonly RuleStep[]): Variant[][] {
+  const catalog = recipeCatalog();
+  return steps.map((step) => {
+    if (step.kind !== 'keep') return [];
+    return numberLiterals(step.rule.ast).map((lit) => ({
+      constant: lit.value,
+      rules: SWEEP_FACTORS.map((f) => {
+        const scaled = String(Number((lit.value * f).toPrecision(6)));
+        return parseRule(step.source.slice(0, lit.start) + scaled + step.source.slice(lit.end), catalog, 'doc');
+      }),
+    }));
+  });
+}
+
+/** Evaluates every rule (and every sweep variant) on every document of one shard. */
+export async function runExplainTask(task: ExplainTask): Promise<TaskOutcome<ExplainShardResult>> {
+  const recipe = parseRecipeText(task.recipeText, task.recipePath);
+  const steps = ruleSteps(recipe);
+  const variants = sweepVariants(steps);
+  const failures = new Map<string, number>();
+  const sweep = variants.map((vs) => vs.map(() => new Array<number>(SWEEP_FACTORS.length).fill(0)));
+  const rejections: Rejection[] = [];
+  let documents = 0;
+  try {
+    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
+    const stop = task.stop ? new Int32Array(task.stop) : undefined;
+    const read = readDocuments(task.input, { textField: task.textField, idField: task.idField, format: task.inputFormat, onError: task.onError, name: task.name });
+    for await (const batch of read) {
+      if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
+      rejections.push(...batch.rejected);
+      const states = batch.documents.map((d) => new DocumentState(d, documentLanguage(d, task.lang ?? recipe.lang), resources));
+      documents += states.length;
+      const fails = steps.map(() => new Uint8Array(states.length));
+      const variantPass = variants.map((vs) => vs.map(() => SWEEP_FACTORS.map(() => new Uint8Array(states.length))));
+      steps.forEach((step, r) => {
+        if (step.kind === 'keep') {
+          const cols = documentColumns(states);
+          const mask = evaluateDocRule(step.rule, cols);
+          for (let i = 0; i < states.length; i++) fails[r][i] = 1 - mask[i];
+          variants[r].forEach((v, c) => v.rules.forEach((rule, f) => {
+            variantPass[r][c][f].set(evaluateDocRule(rule, cols));
+          }));
+        } else {
+          const mask = evaluateLineRule(step.rule, documentColumns(states));
+          let at = 0;
+          states.forEach((s, i) => {
+            const lines = s.view.lines;
+            let text = '';
+            let keptLines = 0;
+            for (let j = 0; j < lines.length; j++) {
+              if (mask[at + j] === 1) {
+                text += lines[j].text;
+                keptLines++;
+              }
+            }
+            if (keptLines === 0) fails[r][i] = 1;
+            else if (keptLines < lines.length) s.rewrite(text);
+            at += lines.length;
+          });
+        }
+      });
+      for (let i = 0; i < states.length; i++) {
+        const failing: number[] = [];
+        for (let r = 0; r < steps.length; r++) if (fails[r][i]) failing.push(r);
+        const key = failing.join(',');
+        failures.set(key, (failures.get(key) ?? 0) + 1);
+        for (let r = 0; r < steps.length; r++) {
+          if (failing.some((x) => x !== r)) continue;
+          variants[r].forEach((v, c) => v.rules.forEach((rule, f) => {
+            sweep[r][c][f] += variantPass[r][c][f][i];
+          }));
+        }
+      }
+    }
+  } catch (err) {
+    const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
+    if (task.onError !== 'skip' || !(e.severity === 'shard' || e.code === 'E_INPUT_MISSING')) return failure(task, e);
+    rejections.push({ location: e.location ?? { file: task.input }, code: e.code, reason: e.message });
+  }
+  return { ok: true, input: task.input, name: task.name, documents, rejected: countRejected(rejections), failures: [...failures].sort(), sweep };
+}
+
+export interface ExplainOptions {
+  readonly recipe: string;
+  readonly inputs: readonly string[];
+  /** Where a run would write; explain writes nothing but uses it for the worker layout. */
+  readonly out: string;
+  readonly workers?: number;
+  readonly textField?: string;
+  readonly idField?: string;
+  readonly inputFormat?: Format;
+  readonly onError?: OnError;
+  readonly lang?: string;
+  readonly ut1?: string;
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+/**
+ * The what-if table of a recipe: for each rule, the documents it fails, the documents only it
+ * fails, the documents kept if it were removed, and the documents kept with each of its numeric
+ * constants scaled by {@link SWEEP_FACTORS}.
+ */
+export async function explainRecipe(options: ExplainOptions): Promise<ExplainReport> {
+  const recipeText = await readFile(options.recipe, 'utf8').catch((err: Error) => {
+    throw new SieveError('E_INPUT_MISSING', `cannot read recipe ${options.recipe}: ${err.message}`, { location: { file: options.recipe } });
+  });
+  const recipe = parseRecipeText(recipeText, options.recipe);
+  const steps = ruleSteps(recipe);
+  const variants = sweepVariants(steps);
+  const onError = options.onError ?? 'fail';
+  const { results } = await runShards<ExplainTask, ExplainShardResult>({
+    inputs: options.inputs,
+    out: options.out,
+    onError,
+    workers: options.workers,
+    onProgress: options.onProgress,
+    runInProcess: runExplainTask,
+    task: (shard, shared) => ({
+      kind: 'explain',
+      input: shard.path,
+      name: shard.name,
+      outDir: options.out,
+      recipeText,
+      recipePath: options.recipe,
+      textField: options.textField,
+      idField: options.idField,
+      inputFormat: options.inputFormat,
+      onError,
+      lang: options.lang,
+      ut1: options.ut1,
+      ...shared,
+    }),
+  });
+  const failures = new Map<string, number>();
+  for (const r of results) for (const [k, n] of r.failures) failures.set(k, (failures.get(k) ?? 0) + n);
+  const failing = [...failures].map(([k, n]) => ({ rules: k === '' ? [] : k.split(',').map(Number), n }));
+  const documents = results.reduce((n, r) => n + r.documents, 0);
+  return {
+    recipe: recipe.name,
+    documents,
+    rejected: results.reduce((n, r) => n + r.rejected, 0),
+    kept: failing.filter((f) => f.rules.length === 0).reduce((n, f) => n + f.n, 0),
+    rules: steps.map((step, r) => ({
+      name: step.name,
+      kind: step.kind,
+      drops: failing.filter((f) => f.rules.includes(r)).reduce((n, f) => n + f.n, 0),
+      dropsOnly: failing.filter((f) => f.rules.length === 1 && f.rules[0] === r).reduce((n, f) => n + f.n, 0),
+      keptWithout: failing.filter((f) => f.rules.every((x) => x === r)).reduce((n, f) => n + f.n, 0),
+      thresholds: variants[r].map((v, c) => ({
+        constant: v.constant,
+        at: SWEEP_FACTORS.map((factor, f) => ({ value: Number((v.constant * factor).toPrecision(6)), kept: results.reduce((n, res) => n + res.sweep[r][c][f], 0) })),
+      })),
+    })),
+  };
+}
