@@ -5,6 +5,7 @@ import { formatCount } from './output.js';
 
 interface RunCliOptions extends InputCliOptions {
   keepSignals?: boolean;
+  signals?: string[];
 }
 
 export function runCommand(): Command {
@@ -14,10 +15,11 @@ export function runCommand(): Command {
       .argument('<recipe>', 'recipe YAML (see recipes/)')
       .argument('<inputs...>', 'input files or directories; - for stdin'),
   )
+    .option('--signals <path>', 'precomputed signals to reuse, joined by id: a sieve signals output directory or file, or RPv2 *.signals.json.gz (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--keep-signals', 'also write the recipe\'s signals of the kept documents to <out>/signals/<name>.signals.parquet')
     .addHelpText('after', '\nExample:\n  $ sieve run recipes/c4.yaml shards/ --out out/c4\n')
     .action(async (recipe: string, inputs: string[], opts: RunCliOptions) => {
-      const summary = await runRecipe({ ...inputOptions({ ...opts, out: opts.out as string }), recipe, inputs, keepSignals: opts.keepSignals === true, onProgress: progressReporter() });
+      const summary = await runRecipe({ ...inputOptions({ ...opts, out: opts.out as string }), recipe, inputs, signals: opts.signals, keepSignals: opts.keepSignals === true, onProgress: progressReporter() });
       const t = summary.manifest.totals;
       const share = t.documents > 0 ? ` (${((100 * t.kept) / t.documents).toFixed(1)} %)` : '';
       printSummary(

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { writeAtomically } from './atomic-file.js';
-import { parquetWasm } from './parquet.js';
+import { parquetEngine, type ParquetWasm } from './parquet.js';
 
 export interface ParquetWriteOptions {
   /** Key-value metadata stored in the Parquet footer (versions of the signal families, …). */
@@ -18,12 +18,13 @@ export interface ParquetWriteOptions {
  * Returns the number of rows written.
  */
 export async function writeParquet(path: string, batches: AsyncIterable<arrow.RecordBatch>, options: ParquetWriteOptions = {}): Promise<number> {
+  const parquetWasm = await parquetEngine();
   return writeAtomically(path, async (tmp) => {
     let rows = 0;
     // An error thrown by the batch source comes back through WebAssembly; keep the original.
     let sourceError: unknown;
     const iterator = batches[Symbol.asyncIterator]();
-    const input = new ReadableStream<parquetWasm.RecordBatch>({
+    const input = new ReadableStream<ParquetWasm.RecordBatch>({
       async pull(controller) {
         let next: IteratorResult<arrow.RecordBatch>;
         try {
@@ -46,7 +47,7 @@ export async function writeParquet(path: string, batches: AsyncIterable<arrow.Re
       },
     });
     const props = new parquetWasm.WriterPropertiesBuilder()
-      .setCompression(COMPRESSION[options.compression ?? 'zstd'])
+      .setCompression(compression(parquetWasm, options.compression ?? 'zstd'))
       .setMaxRowGroupSize(options.rowGroupSize ?? 65_536)
       .setCreatedBy('pajama-sieve')
       .setKeyValueMetadata(new Map(options.metadata ?? []))
@@ -67,8 +68,6 @@ export async function writeParquet(path: string, batches: AsyncIterable<arrow.Re
   });
 }
 
-const COMPRESSION = {
-  zstd: parquetWasm.Compression.ZSTD,
-  snappy: parquetWasm.Compression.SNAPPY,
-  none: parquetWasm.Compression.UNCOMPRESSED,
-} as const;
+function compression(engine: typeof ParquetWasm, name: 'zstd' | 'snappy' | 'none'): ParquetWasm.Compression {
+  return name === 'zstd' ? engine.Compression.ZSTD : name === 'snappy' ? engine.Compression.SNAPPY : engine.Compression.UNCOMPRESSED;
+}

@@ -1,10 +1,19 @@
 import { openAsBlob } from 'node:fs';
 import { tableFromIPC, type Table } from 'apache-arrow';
-import * as parquetWasm from 'parquet-wasm/node';
+import type * as ParquetWasm from 'parquet-wasm/node';
 import { SieveError, toSieveError } from '../errors.js';
 
-/** The Parquet engine (parquet-wasm, arrow-rs compiled to WebAssembly); see spec/deps.md for why. */
-export { parquetWasm };
+export type { ParquetWasm };
+
+let engine: Promise<typeof ParquetWasm> | undefined;
+
+/**
+ * The Parquet engine (parquet-wasm, arrow-rs compiled to WebAssembly; see spec/deps.md for why),
+ * loaded on first use: compiling its WebAssembly costs every CLI start ~50 ms otherwise.
+ */
+export function parquetEngine(): Promise<typeof ParquetWasm> {
+  return (engine ??= import('parquet-wasm/node'));
+}
 
 /** Row count and Arrow schema of a Parquet file, without reading its data. */
 export interface ParquetInfo {
@@ -13,7 +22,8 @@ export interface ParquetInfo {
   readonly rowGroups: number;
 }
 
-async function openParquet(path: string): Promise<parquetWasm.ParquetFile> {
+async function openParquet(path: string): Promise<ParquetWasm.ParquetFile> {
+  const parquetWasm = await parquetEngine();
   try {
     return await parquetWasm.ParquetFile.fromFile(await openAsBlob(path));
   } catch (err) {
@@ -39,7 +49,7 @@ export async function* readParquetBatches(path: string, options: { batchSize?: n
   const file = await openParquet(path);
   try {
     const stream = await file.stream({ batchSize: options.batchSize ?? 1024, columns: options.columns });
-    const reader = (stream as ReadableStream<parquetWasm.RecordBatch>).getReader();
+    const reader = (stream as ReadableStream<ParquetWasm.RecordBatch>).getReader();
     try {
       for (let r = await reader.read(); !r.done; r = await reader.read()) yield tableFromIPC(r.value.intoIPCStream());
     } finally {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
-import { listSignals } from '../../signals/index.js';
+import { getSignal, listSignals } from '../../signals/index.js';
 import { SignalBatchBuilder } from '../columns/signal-columns.js';
 import type { Rejection } from '../document.js';
 import { SieveError } from '../errors.js';
@@ -15,6 +15,7 @@ import type { SignalResources } from '../signal.js';
 import { DocumentState, documentColumns } from './document-columns.js';
 import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
 import { catalogFromSpecs, type SignalCatalog } from './expression.js';
+import { findSignalsFile, loadPrecomputed, type PrecomputedSignals } from './precomputed.js';
 import { parseRecipe, type Recipe, type RuleStep } from './recipe.js';
 
 /** One shard of `sieve run`: apply a recipe's per-document steps and write the kept documents. */
@@ -33,6 +34,8 @@ export interface RecipeTask extends Partial<SharedState> {
   readonly onError: OnError;
   readonly lang?: string;
   readonly ut1?: string;
+  /** Directories or files of precomputed signals (`sieve signals` Parquet, RPv2 `*.signals.json.gz`). */
+  readonly signalSources?: readonly string[];
 }
 
 export interface RecipeShardResult {
@@ -43,6 +46,8 @@ export interface RecipeShardResult {
   readonly kept: number;
   /** Documents dropped, by the name of the first rule they failed, in recipe order. */
   readonly dropped: Readonly<Record<string, number>>;
+  /** The precomputed signals file used for this shard, if any. */
+  readonly signalsFrom?: string;
   readonly rejected: number;
   readonly characters: number;
   readonly keptCharacters: number;
@@ -74,9 +79,13 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   const signalNames = [...new Set(steps.flatMap((s) => [...s.rule.signals]))];
   // Only the signal values are kept for --keep-signals, batch by batch, not the documents' texts.
   const signalBatches: RecordBatch[] = [];
+  let precomputed: PrecomputedSignals | undefined;
   const builder = task.keepSignals ? signalBuilder(signalNames) : undefined;
   try {
     const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
+    const signalsFile = task.signalSources ? findSignalsFile(task.signalSources, task.name) : undefined;
+    precomputed = signalsFile ? await loadPrecomputed(signalsFile) : undefined;
+    const prefill = precomputed ? prefiller(precomputed, signalNames) : undefined;
     const progress = task.progress ? new Float64Array(task.progress) : undefined;
     const stop = task.stop ? new Int32Array(task.stop) : undefined;
     const slot = (task.slot ?? 0) * 2;
@@ -86,6 +95,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
         if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
         rejections.push(...batch.rejected);
         let states = batch.documents.map((d) => new DocumentState(d, documentLanguage(d, task.lang ?? recipe.lang), resources));
+        if (prefill) for (const s of states) prefill(s);
         counts.documents += states.length;
         for (const s of states) counts.characters += s.text.length;
         for (const step of steps) {
@@ -117,7 +127,31 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   }
   const rejectedFile = rejections.length > 0 ? await writeRejections(task, rejections) : undefined;
   const outputs = task.keepSignals ? [keptPath, signalsPath] : [keptPath];
-  return { ok: true, input: task.input, name: task.name, ...counts, dropped, rejected: countRejected(rejections), outputs, rejectedFile };
+  const signalsFrom = precomputed?.path;
+  return { ok: true, input: task.input, name: task.name, ...counts, dropped, rejected: countRejected(rejections), outputs, rejectedFile, ...(signalsFrom ? { signalsFrom } : {}) };
+}
+
+/**
+ * Seeds each document's signal values from the precomputed table (joined by id), so nothing is
+ * recomputed until a line step changes the text. Signals the table lacks are computed as usual.
+ */
+function prefiller(pre: PrecomputedSignals, names: readonly string[]): (s: DocumentState) => void {
+  const present = names.filter((n) => pre.names.has(n));
+  const line = present.filter((n) => getSignal(n).signal.level === 'line');
+  const doc = present.filter((n) => getSignal(n).signal.level === 'doc' && getSignal(n).signal.type !== 'str');
+  return (s) => {
+    const row = pre.row.get(s.doc.id);
+    if (row === undefined) return;
+    for (const n of doc) {
+      const col = pre.columns.doc(n);
+      const v = 'values' in col ? col.values[row] : Number.NaN;
+      s.values.set(n, Number.isNaN(v) || ('valid' in col && col.valid?.[row] === 0) ? null : v);
+    }
+    for (const n of line) {
+      const col = pre.columns.lines(n);
+      s.values.set(n, col.values.subarray(col.offsets[row], col.offsets[row + 1]));
+    }
+  };
 }
 
 /** A document rule over the batch: documents where it is false are dropped and counted under its name. */

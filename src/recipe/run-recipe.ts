@@ -24,6 +24,8 @@ export interface RunRecipeOptions {
   /** Overrides the recipe's `lang`. */
   readonly lang?: string;
   readonly ut1?: string;
+  /** Precomputed signals to reuse, joined to documents by id: directories or files. */
+  readonly signals?: readonly string[];
   readonly onProgress?: (progress: Progress) => void;
 }
 
@@ -95,6 +97,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       onError,
       lang: options.lang,
       ut1: options.ut1,
+      signalSources: options.signals,
       ...shared,
     }),
   });
@@ -120,6 +123,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       onError,
       lang: options.lang ?? recipe.lang ?? null,
       ut1: options.ut1 ?? null,
+      signals: options.signals?.join(',') ?? null,
     },
     inputs,
     totals: {

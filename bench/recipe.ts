@@ -1,0 +1,79 @@
+/**
+ * Recipe throughput, two figures (issue 4):
+ *  1. filtering precomputed signals: 100,000 documents' signals in a generated Parquet file, read and
+ *     filtered with the Gopher recipe, in documents/s on one core (target ≥ 1 M/s);
+ *  2. end to end: `sieve run recipes/gopher.yaml` on the web documents with one worker, startup and
+ *     I/O included, in documents/s (target ≥ 1,900/s; datatrove 0.10's Gopher filters: ~94/s).
+ *
+ *   npm run bench:recipe
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as arrow from 'apache-arrow';
+import { listSignals } from '../signals/index.js';
+import { SignalBatchBuilder } from '../src/columns/signal-columns.js';
+import { writeParquet } from '../src/io/parquet-writer.js';
+import { readParquetBatches } from '../src/io/parquet.js';
+import { columnsFromArrow } from '../src/recipe/columns.js';
+import { filterSignals } from '../src/recipe/filter-signals.js';
+import { parseRecipeText } from '../src/recipe/recipe-task.js';
+import { readFileSync } from 'node:fs';
+
+const root = resolve(import.meta.dirname, '..');
+const dir = join(root, '.bench', 'recipe');
+mkdirSync(dir, { recursive: true });
+const recipePath = join(root, 'recipes', 'gopher.yaml');
+const recipe = parseRecipeText(readFileSync(recipePath, 'utf8'), recipePath);
+
+// 1. 100k documents of generated signal values (deterministic), every signal the recipe names.
+const N = 100_000;
+const names = new Set(recipe.steps.flatMap((s) => ('rule' in s ? [...s.rule.signals] : [])));
+const specs = listSignals().map((r) => r.signal).filter((s) => names.has(s.name));
+let seed = 42;
+const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const builder = new SignalBatchBuilder(specs);
+const path = join(dir, 'signals-100k.parquet');
+async function* rows(): AsyncGenerator<arrow.RecordBatch> {
+  for (let i = 0; i < N; i++) {
+    const lines = 1 + Math.floor(random() * 30);
+    const docValues = specs.filter((s) => s.level === 'doc').map((s) => (s.name === 'rps_doc_word_count' ? Math.floor(random() * 2000) : s.name === 'rps_doc_mean_word_length' ? 2 + random() * 8 : random() * 0.3));
+    const lineValues = specs.filter((s) => s.level === 'line').map(() => Float64Array.from({ length: lines }, () => (random() < 0.05 ? 1 : 0)));
+    builder.append(`doc-${i}`, docValues, Uint32Array.from({ length: lines }, (_, j) => (j + 1) * 80), lineValues);
+    if (builder.length === 10_000) yield builder.flush();
+  }
+}
+await writeParquet(path, rows());
+
+let best = Infinity;
+let keptCount = 0;
+for (let round = 0; round < 5; round++) {
+  const t0 = performance.now();
+  keptCount = 0;
+  for await (const table of readParquetBatches(path, { batchSize: 50_000, columns: [...names] })) keptCount += filterSignals(recipe, columnsFromArrow(table)).kept;
+  best = Math.min(best, performance.now() - t0);
+}
+let evalBest = Infinity;
+const tables: arrow.Table[] = [];
+for await (const t of readParquetBatches(path, { batchSize: 50_000 })) tables.push(t);
+for (let round = 0; round < 5; round++) {
+  const t0 = performance.now();
+  for (const t of tables) filterSignals(recipe, columnsFromArrow(t));
+  evalBest = Math.min(evalBest, performance.now() - t0);
+}
+console.log(`precomputed signals, ${N.toLocaleString('en-US')} documents, gopher.yaml (${recipe.steps.length} steps), one core, best of 5:`);
+console.log(`  read Parquet + filter: ${(N / (best / 1000) / 1e6).toFixed(2)} M documents/s (${best.toFixed(0)} ms), kept ${keptCount}`);
+console.log(`  filter only:           ${(N / (evalBest / 1000) / 1e6).toFixed(2)} M documents/s (${evalBest.toFixed(0)} ms)`);
+
+// 2. End to end through the CLI, one worker.
+const web = resolve(root, '..', 'shared', 'corpus', 'web', 'web_docs.jsonl.gz');
+let e2e = Infinity;
+for (let round = 0; round < 3; round++) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'sieve.js'), 'run', recipePath, web, '--out', join(dir, 'e2e'), '--workers', '1'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  e2e = Math.min(e2e, performance.now() - t0);
+}
+const docsPerS = 1094 / (e2e / 1000);
+console.log(`end to end, sieve run recipes/gopher.yaml on the 1,094 web documents, --workers 1, startup and I/O included, best of 3:`);
+console.log(`  ${docsPerS.toFixed(0)} documents/s (${e2e.toFixed(0)} ms); datatrove 0.10 Gopher filters: ~94 documents/s → ${(docsPerS / 94).toFixed(1)}x`);
