@@ -121,6 +121,32 @@ describe('sieve run (issue 4)', () => {
     assert.deepEqual(Object.keys(m.totals.dropped), m.recipe.steps.map((s: { name: string }) => s.name));
   });
 
+  it('reuses precomputed signals joined by id (RPv2 json.gz or our Parquet) instead of recomputing', async () => {
+    const recipe = join(ROOT, 'recipes', 'gopher.yaml');
+    const computed = join(dir, 'computed');
+    assert.equal(sieve(['run', recipe, WEB(), '--out', computed, '--workers', '1']).status, 0);
+    // The reference file, with one kept document's word count set to 0: that document must now be dropped.
+    const victim = keptIds(computed)[0];
+    const sigDir = join(dir, 'rpv2-signals');
+    const { mkdirSync } = await import('node:fs');
+    const { gzipSync } = await import('node:zlib');
+    mkdirSync(sigDir, { recursive: true });
+    const altered = reference.map((r) => (r.id === victim ? { ...r, quality_signals: { ...r.quality_signals, rps_doc_word_count: [[0, 1, 0]] } } : r));
+    writeFileSync(join(sigDir, 'web_docs.signals.json.gz'), gzipSync(altered.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+    const reused = join(dir, 'reused');
+    const r = sieve(['run', recipe, WEB(), '--out', reused, '--signals', sigDir, '--workers', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(keptIds(reused), keptIds(computed).filter((id) => id !== victim));
+    const m = JSON.parse(readFileSync(join(reused, 'manifest.json'), 'utf8'));
+    assert.equal(m.inputs[0].signalsFrom, join(sigDir, 'web_docs.signals.json.gz'));
+    // Our own Parquet output gives exactly the computed result.
+    const pq = join(dir, 'pq-signals');
+    assert.equal(sieve(['signals', WEB(), '--out', pq]).status, 0);
+    const fromParquet = join(dir, 'from-parquet');
+    assert.equal(sieve(['run', recipe, WEB(), '--out', fromParquet, '--signals', pq]).status, 0);
+    assert.ok(readFileSync(join(fromParquet, 'kept', 'web_docs.jsonl.gz')).equals(readFileSync(join(computed, 'kept', 'web_docs.jsonl.gz'))));
+  });
+
   it('gives the same kept bytes whatever --workers', () => {
     const a = join(dir, 'w1');
     const b = join(dir, 'w2');
