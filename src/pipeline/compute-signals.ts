@@ -1,34 +1,18 @@
 import { resolveSignals } from '../../signals/index.js';
-import type { Format } from '../io/formats.js';
-import type { OnError } from '../io/read-options.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { manifestTotals, writeManifest, type Manifest, type ManifestInput } from './manifest.js';
-import { runShards, type Progress } from './run-shards.js';
+import { runShards, shardInput, type ReadRunOptions } from './run-shards.js';
 import { runShardTask, type OutputFormat, type ShardResult, type ShardTask } from './shard-task.js';
 
 export type { Progress } from './run-shards.js';
 
-export interface ComputeSignalsOptions {
-  /** Files, directories (searched recursively) or `-` for stdin. */
-  readonly inputs: readonly string[];
+export interface ComputeSignalsOptions extends ReadRunOptions {
   /** Output directory: the signals of each input (see `format`), `manifest.json`, `rejected/`. */
   readonly out: string;
   /** @default 'parquet' */
   readonly format?: OutputFormat;
-  /** UT1 blacklist directory for `rps_doc_ut1_blacklist` (null without it). */
-  readonly ut1?: string;
   /** Signal names or family ids. @default every registered signal */
   readonly signals?: readonly string[];
-  /** Worker threads, one shard each at a time. @default the number of cores */
-  readonly workers?: number;
-  readonly textField?: string;
-  readonly idField?: string;
-  readonly inputFormat?: Format;
-  /** @default 'fail' */
-  readonly onError?: OnError;
-  readonly lang?: string;
-  /** Called about twice a second while shards run. */
-  readonly onProgress?: (progress: Progress) => void;
 }
 
 export interface SignalsSummary {
@@ -56,21 +40,7 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     workers: options.workers,
     onProgress: options.onProgress,
     runInProcess: runShardTask,
-    task: (shard, shared) => ({
-      kind: 'signals',
-      input: shard.path,
-      name: shard.name,
-      outDir: options.out,
-      signals,
-      format,
-      ut1: options.ut1,
-      textField: options.textField,
-      idField: options.idField,
-      inputFormat: options.inputFormat,
-      onError,
-      lang: options.lang,
-      ...shared,
-    }),
+    task: (shard, shared) => ({ ...shardInput(options, shard, shared), kind: 'signals', signals, format }),
   });
   const inputs: ManifestInput[] = results.map((r) => ({
     input: r.input,

@@ -3,6 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { Piscina } from 'piscina';
 import { SieveError } from '../errors.js';
 import { expandInputs, type InputShard } from '../io/inputs.js';
+import type { Format } from '../io/formats.js';
 import type { OnError } from '../io/read-options.js';
 import type { SerializedError } from './shard-task.js';
 
@@ -24,6 +25,57 @@ export interface SharedState {
   readonly slot: number;
   /** Int32 at 0: set when another shard failed, so running tasks stop at their next batch. */
   readonly stop: SharedArrayBuffer;
+}
+
+/** How a shard is read: the fields every shard task carries, whatever it does with the documents. */
+export interface ShardInput extends Partial<SharedState> {
+  readonly input: string;
+  /** Output name relative to `outDir`, without extension (`web_docs`, `2023-06/0000/en_head`). */
+  readonly name: string;
+  readonly outDir: string;
+  readonly textField?: string;
+  readonly idField?: string;
+  readonly inputFormat?: Format;
+  readonly onError: OnError;
+  /** Language for language-aware signals when a document does not say. */
+  readonly lang?: string;
+  /** UT1 blacklist directory for `rps_doc_ut1_blacklist`. */
+  readonly ut1?: string;
+}
+
+/** The options of every command that reads shards, as the library takes them. */
+export interface ReadRunOptions {
+  /** Files, directories (searched recursively) or `-` for stdin. */
+  readonly inputs: readonly string[];
+  /** Worker threads, one shard each at a time. @default the number of cores */
+  readonly workers?: number;
+  readonly textField?: string;
+  readonly idField?: string;
+  readonly inputFormat?: Format;
+  /** @default 'fail' */
+  readonly onError?: OnError;
+  /** Language for language-aware signals when a document does not say. */
+  readonly lang?: string;
+  /** UT1 blacklist directory for `rps_doc_ut1_blacklist` (null without it). */
+  readonly ut1?: string;
+  /** Called about twice a second while shards run. */
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+/** The per-shard reading fields of a task, from the run's options. */
+export function shardInput(options: ReadRunOptions & { readonly out: string }, shard: InputShard, shared: SharedState): ShardInput {
+  return {
+    input: shard.path,
+    name: shard.name,
+    outDir: options.out,
+    textField: options.textField,
+    idField: options.idField,
+    inputFormat: options.inputFormat,
+    onError: options.onError ?? 'fail',
+    lang: options.lang,
+    ut1: options.ut1,
+    ...shared,
+  };
 }
 
 /** A task's result: done, or an error carried as data (worker threads lose error classes). */

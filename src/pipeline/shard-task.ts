@@ -13,6 +13,7 @@ import { loadUt1Blacklist } from '../resources/ut1.js';
 import type { SignalContext, SignalResources } from '../signal.js';
 import { TextView } from '../text/index.js';
 import { PACKAGE_VERSION } from '../version.js';
+import type { ShardInput } from './run-shards.js';
 import { dolmaRecordWriter, rpv2RecordWriter, type ComputedDocument, type SignalLayout } from './signal-records.js';
 
 export const OUTPUT_FORMATS = ['parquet', 'rpv2', 'dolma'] as const;
@@ -20,27 +21,10 @@ export const OUTPUT_FORMATS = ['parquet', 'rpv2', 'dolma'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** One unit of parallel work: compute signals for one input shard. Plain data, so it crosses to worker threads. */
-export interface ShardTask {
+export interface ShardTask extends ShardInput {
   readonly kind: 'signals';
-  readonly input: string;
-  /** Output name relative to `outDir`, without extension (`web_docs`, `2023-06/0000/en_head`). */
-  readonly name: string;
-  readonly outDir: string;
   readonly signals: readonly string[];
   readonly format: OutputFormat;
-  readonly textField?: string;
-  readonly idField?: string;
-  readonly inputFormat?: Format;
-  readonly onError: OnError;
-  /** Language for language-aware signals when a document does not say. */
-  readonly lang?: string;
-  /** UT1 blacklist directory for `rps_doc_ut1_blacklist`. */
-  readonly ut1?: string;
-  /** Shared progress counters: [documents, characters] at `2 * slot`. */
-  readonly progress?: SharedArrayBuffer;
-  readonly slot?: number;
-  /** Shared stop flag (Int32 at 0): set by the runner when another shard failed. */
-  readonly stop?: SharedArrayBuffer;
 }
 
 export interface SerializedError {

@@ -92,3 +92,26 @@ export function documentColumns(states: readonly DocumentState[]): RuleColumns {
     },
   };
 }
+
+/**
+ * Keeps each document's raw lines (with their `\n`) where `mask` holds (one entry per line, documents
+ * in order) and rewrites the texts that lost lines. Returns 1 for each document left with no line.
+ */
+export function keepLines(states: readonly DocumentState[], mask: Uint8Array): Uint8Array {
+  const emptied = new Uint8Array(states.length);
+  let at = 0;
+  states.forEach((s, i) => {
+    const lines = s.view.lines;
+    let kept = 0;
+    for (let j = 0; j < lines.length; j++) kept += mask[at + j];
+    if (kept === 0) {
+      emptied[i] = 1;
+    } else if (kept < lines.length) {
+      let text = '';
+      for (let j = 0; j < lines.length; j++) if (mask[at + j] === 1) text += lines[j].text;
+      s.rewrite(text);
+    }
+    at += lines.length;
+  });
+  return emptied;
+}

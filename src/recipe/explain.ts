@@ -4,10 +4,10 @@ import { SieveError } from '../errors.js';
 import type { Format } from '../io/formats.js';
 import { readDocuments } from '../io/read-documents.js';
 import type { OnError } from '../io/read-options.js';
-import { runShards, type Progress, type SharedState, type TaskOutcome } from '../pipeline/run-shards.js';
+import { runShards, shardInput, type ReadRunOptions, type ShardInput, type TaskOutcome } from '../pipeline/run-shards.js';
 import { cachedUt1, countRejected, documentLanguage, failure } from '../pipeline/shard-task.js';
 import type { SignalResources } from '../signal.js';
-import { DocumentState, documentColumns } from './document-columns.js';
+import { DocumentState, documentColumns, keepLines } from './document-columns.js';
 import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
 import { parseRule, type CheckedExpression, type Expr } from './expression.js';
 import { parseRecipeText, recipeCatalog } from './recipe-task.js';
@@ -17,19 +17,10 @@ import type { Recipe, RuleStep } from './recipe.js';
 export const SWEEP_FACTORS = [0.5, 0.8, 0.9, 1.1, 1.25, 2] as const;
 
 /** One shard of `sieve explain`: evaluate every rule on every document, not only up to the first failure. */
-export interface ExplainTask extends Partial<SharedState> {
+export interface ExplainTask extends ShardInput {
   readonly kind: 'explain';
-  readonly input: string;
-  readonly name: string;
-  readonly outDir: string;
   readonly recipeText: string;
   readonly recipePath: string;
-  readonly textField?: string;
-  readonly idField?: string;
-  readonly inputFormat?: Format;
-  readonly onError: OnError;
-  readonly lang?: string;
-  readonly ut1?: string;
 }
 
 /** Per shard: how many documents failed each combination of rules, and the sweep counts. Sums merge. */
@@ -150,22 +141,7 @@ export async function runExplainTask(task: ExplainTask): Promise<TaskOutcome<Exp
             variantPass[r][c][f].set(evaluateDocRule(rule, cols));
           }));
         } else {
-          const mask = evaluateLineRule(step.rule, documentColumns(states));
-          let at = 0;
-          states.forEach((s, i) => {
-            const lines = s.view.lines;
-            let text = '';
-            let keptLines = 0;
-            for (let j = 0; j < lines.length; j++) {
-              if (mask[at + j] === 1) {
-                text += lines[j].text;
-                keptLines++;
-              }
-            }
-            if (keptLines === 0) fails[r][i] = 1;
-            else if (keptLines < lines.length) s.rewrite(text);
-            at += lines.length;
-          });
+          fails[r].set(keepLines(states, evaluateLineRule(step.rule, documentColumns(states))));
         }
       });
       for (let i = 0; i < states.length; i++) {
@@ -189,19 +165,10 @@ export async function runExplainTask(task: ExplainTask): Promise<TaskOutcome<Exp
   return { ok: true, input: task.input, name: task.name, documents, rejected: countRejected(rejections), failures: [...failures].sort(), sweep };
 }
 
-export interface ExplainOptions {
+export interface ExplainOptions extends ReadRunOptions {
   readonly recipe: string;
-  readonly inputs: readonly string[];
   /** Where a run would write; explain writes nothing but uses it for the worker layout. */
   readonly out: string;
-  readonly workers?: number;
-  readonly textField?: string;
-  readonly idField?: string;
-  readonly inputFormat?: Format;
-  readonly onError?: OnError;
-  readonly lang?: string;
-  readonly ut1?: string;
-  readonly onProgress?: (progress: Progress) => void;
 }
 
 /**
@@ -224,21 +191,7 @@ export async function explainRecipe(options: ExplainOptions): Promise<ExplainRep
     workers: options.workers,
     onProgress: options.onProgress,
     runInProcess: runExplainTask,
-    task: (shard, shared) => ({
-      kind: 'explain',
-      input: shard.path,
-      name: shard.name,
-      outDir: options.out,
-      recipeText,
-      recipePath: options.recipe,
-      textField: options.textField,
-      idField: options.idField,
-      inputFormat: options.inputFormat,
-      onError,
-      lang: options.lang,
-      ut1: options.ut1,
-      ...shared,
-    }),
+    task: (shard, shared) => ({ ...shardInput(options, shard, shared), kind: 'explain', recipeText, recipePath: options.recipe }),
   });
   const failures = new Map<string, number>();
   for (const r of results) for (const [k, n] of r.failures) failures.set(k, (failures.get(k) ?? 0) + n);

@@ -10,30 +10,21 @@ import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import type { OnError } from '../io/read-options.js';
 import { cachedUt1, documentLanguage, failure, writeRejections, countRejected } from '../pipeline/shard-task.js';
-import type { SharedState, TaskOutcome } from '../pipeline/run-shards.js';
+import type { ShardInput, TaskOutcome } from '../pipeline/run-shards.js';
 import type { SignalResources } from '../signal.js';
-import { DocumentState, documentColumns } from './document-columns.js';
+import { DocumentState, documentColumns, keepLines } from './document-columns.js';
 import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
 import { catalogFromSpecs, type SignalCatalog } from './expression.js';
 import { findSignalsFile, loadPrecomputed, type PrecomputedSignals } from './precomputed.js';
 import { parseRecipe, type Recipe, type RuleStep } from './recipe.js';
 
 /** One shard of `sieve run`: apply a recipe's per-document steps and write the kept documents. */
-export interface RecipeTask extends Partial<SharedState> {
+export interface RecipeTask extends ShardInput {
   readonly kind: 'recipe';
-  readonly input: string;
-  readonly name: string;
-  readonly outDir: string;
   /** The recipe's text and path: each worker parses it again (a Recipe does not cross threads). */
   readonly recipeText: string;
   readonly recipePath: string;
   readonly keepSignals: boolean;
-  readonly textField?: string;
-  readonly idField?: string;
-  readonly inputFormat?: Format;
-  readonly onError: OnError;
-  readonly lang?: string;
-  readonly ut1?: string;
   /** Directories or files of precomputed signals (`sieve signals` Parquet, RPv2 `*.signals.json.gz`). */
   readonly signalSources?: readonly string[];
 }
@@ -165,32 +156,11 @@ function applyKeep(step: RuleStep, states: DocumentState[], dropped: Record<stri
   return next;
 }
 
-/**
- * A line rule: each document keeps the raw lines (with their `\n`) where it holds, and later steps
- * see the rewritten text. A document left with no lines is dropped under the rule's name.
- */
+/** A line rule: documents keep the lines where it holds; one left with no line is dropped under the rule's name. */
 function applyKeepLines(step: RuleStep, states: DocumentState[], dropped: Record<string, number>): DocumentState[] {
-  const cols = documentColumns(states);
-  const mask = evaluateLineRule(step.rule, cols);
-  const next: DocumentState[] = [];
-  let at = 0;
-  for (const s of states) {
-    const lines = s.view.lines;
-    let keptLines = 0;
-    for (let j = 0; j < lines.length; j++) keptLines += mask[at + j];
-    if (keptLines === 0) {
-      dropped[step.name]++;
-    } else {
-      if (keptLines < lines.length) {
-        let text = '';
-        for (let j = 0; j < lines.length; j++) if (mask[at + j] === 1) text += lines[j].text;
-        s.rewrite(text);
-      }
-      next.push(s);
-    }
-    at += lines.length;
-  }
-  return next;
+  const emptied = keepLines(states, evaluateLineRule(step.rule, documentColumns(states)));
+  dropped[step.name] += emptied.reduce((n, e) => n + e, 0);
+  return states.filter((_, i) => emptied[i] === 0);
 }
 
 /** The input record as it was, with only the text replaced when lines were dropped. */

@@ -1,32 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { SieveError } from '../errors.js';
-import type { Format } from '../io/formats.js';
-import type { OnError } from '../io/read-options.js';
 import { writeManifest } from '../pipeline/manifest.js';
-import { runShards, type Progress } from '../pipeline/run-shards.js';
+import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { parseRecipeText, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
 
-export interface RunRecipeOptions {
+export interface RunRecipeOptions extends ReadRunOptions {
   /** Path of the recipe YAML. */
   readonly recipe: string;
-  readonly inputs: readonly string[];
   /** Output directory: `kept/<name>.jsonl.gz`, `manifest.json`, `rejected/`, and `signals/` with `keepSignals`. */
   readonly out: string;
   /** Also write the recipe's signals of the kept documents to `signals/<name>.signals.parquet`. @default false */
   readonly keepSignals?: boolean;
-  readonly workers?: number;
-  readonly textField?: string;
-  readonly idField?: string;
-  readonly inputFormat?: Format;
-  /** @default 'fail' */
-  readonly onError?: OnError;
-  /** Overrides the recipe's `lang`. */
-  readonly lang?: string;
-  readonly ut1?: string;
   /** Precomputed signals to reuse, joined to documents by id: directories or files. */
   readonly signals?: readonly string[];
-  readonly onProgress?: (progress: Progress) => void;
 }
 
 /** The manifest of a recipe run: every input document is kept, dropped by a named rule, or rejected. */
@@ -84,21 +71,12 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
     onProgress: options.onProgress,
     runInProcess: runRecipeTask,
     task: (shard, shared) => ({
+      ...shardInput(options, shard, shared),
       kind: 'recipe',
-      input: shard.path,
-      name: shard.name,
-      outDir: options.out,
       recipeText,
       recipePath: options.recipe,
       keepSignals: options.keepSignals ?? false,
-      textField: options.textField,
-      idField: options.idField,
-      inputFormat: options.inputFormat,
-      onError,
-      lang: options.lang,
-      ut1: options.ut1,
       signalSources: options.signals,
-      ...shared,
     }),
   });
   const inputs = results.map(({ ok: _ok, ...rest }) => rest);
