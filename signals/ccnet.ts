@@ -21,9 +21,11 @@ export function ccnetOriginalLength(_view: TextView, ctx: SignalContext): number
 export function ccnetNlines(view: TextView, ctx: SignalContext): number {
   const given = ccnetField(ctx, 'nlines');
   if (given !== null) return given;
-  let n = 1;
-  for (let i = view.raw.indexOf('\n'); i !== -1; i = view.raw.indexOf('\n', i + 1)) n++;
-  return n;
+  // One piece more than there are `\n`: the raw lines end at each `\n`, and at the end unless the
+  // text ends with one (an empty text has no lines and no `\n`).
+  const raw = view.raw;
+  const lines = view.lineStartsUtf16.length - 1;
+  return raw.length > 0 && raw.charCodeAt(raw.length - 1) !== 0x0a ? lines : lines + 1;
 }
 
 /** ccnet_original_nlines: CCNet `original_nlines` (WET lines before line dedup), null when absent. */

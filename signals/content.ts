@@ -1,9 +1,43 @@
 import { sourceDomain } from '../src/resources/ut1.js';
 import { badWords, isWordListLanguage, stopWords } from '../src/resources/word-lists.js';
-import type { LdnoobwFirstWord } from '../src/resources/word-lists.js';
+import type { LdnoobwFirstWord, LdnoobwList } from '../src/resources/word-lists.js';
 import type { SignalContext, SignalFamily } from '../src/signal.js';
 import type { TextView } from '../src/text/index.js';
-import { codePointLength, round8 } from '../src/text/python.js';
+import { codePointLength, round8Fast } from '../src/text/python.js';
+import { TokenSet } from '../src/text/tokenize.js';
+import { CodeUnitSet } from '../src/text/unit-set.js';
+
+/*
+ * The word lists as a `TokenSet` (stop words) and `CodeUnitSet`s (LDNOOBW): words are looked up as
+ * spans of the text they sit in, with no string per word. Keyed by the cached list objects, so each
+ * is built once per list.
+ */
+const stopSets = new WeakMap<ReadonlySet<string>, TokenSet>();
+const ldnoobwSets = new WeakMap<LdnoobwList, LdnoobwSets>();
+
+/** An LDNOOBW list as sets: its first words, what each starts (by member index), and its entries. */
+interface LdnoobwSets {
+  readonly firstWords: CodeUnitSet;
+  readonly starts: readonly LdnoobwFirstWord[];
+  readonly entries: CodeUnitSet;
+}
+
+function stopSet(words: ReadonlySet<string>): TokenSet {
+  let set = stopSets.get(words);
+  if (set === undefined) stopSets.set(words, (set = new TokenSet(words)));
+  return set;
+}
+
+function ldnoobwSetsOf(list: LdnoobwList): LdnoobwSets {
+  let found = ldnoobwSets.get(list);
+  if (found === undefined) {
+    const firstWords = new CodeUnitSet(list.firstWords.keys());
+    const starts = firstWords.members.map((w) => list.firstWords.get(w) as LdnoobwFirstWord);
+    found = { firstWords, starts, entries: new CodeUnitSet(list.entries) };
+    ldnoobwSets.set(list, found);
+  }
+  return found;
+}
 
 /** rps_doc_curly_bracket: (number of `{` plus number of `}`) / code points of the raw text, rounded; 0.0 when empty. */
 export function docCurlyBracket(view: TextView): number {
@@ -11,7 +45,7 @@ export function docCurlyBracket(view: TextView): number {
   let count = 0;
   for (let i = raw.indexOf('{'); i !== -1; i = raw.indexOf('{', i + 1)) count++;
   for (let i = raw.indexOf('}'); i !== -1; i = raw.indexOf('}', i + 1)) count++;
-  return count === 0 ? 0 : round8(count / view.length);
+  return count === 0 ? 0 : round8Fast(count / view.length);
 }
 
 /**
@@ -21,24 +55,30 @@ export function docCurlyBracket(view: TextView): number {
 export function docLdnoobwWords(view: TextView, ctx: SignalContext): number {
   const list = badWords(ctx.lang);
   if (list.entries.size === 0) return 0;
-  // One lookup per distinct word (the vocabulary is shared with the repetition signals).
-  const { ids, counts, words } = view.vocabulary;
+  const { firstWords, starts: firstWordStarts, entries } = ldnoobwSetsOf(list);
+  // One lookup per distinct word, as a span of the normalized text (the vocabulary is shared with the
+  // repetition signals).
+  const { ids, counts, firstStarts, unitLengths } = view.vocabulary;
+  const text = view.normalized;
   let count = 0;
-  let startsNgram: Uint8Array | undefined;
-  for (let id = 0; id < words.length; id++) {
-    const first = list.firstWords.get(words[id]);
-    if (first === undefined) continue;
+  let startsNgram: Int32Array | undefined;
+  for (let id = 0; id < counts.length; id++) {
+    const m = firstWords.indexOf(text, firstStarts[id], firstStarts[id] + unitLengths[id]);
+    if (m < 0) continue;
+    const first = firstWordStarts[m];
     if (first.unigram) count += counts[id];
-    if (first.ngramSizes.length > 0) (startsNgram ??= new Uint8Array(words.length))[id] = 1;
+    if (first.ngramSizes.length > 0) (startsNgram ??= new Int32Array(counts.length).fill(-1))[id] = m;
   }
   if (startsNgram === undefined) return count;
-  // Only positions whose word starts a listed n-gram get their n-grams joined.
-  const tokens = view.normalizedWords;
+  // Only positions whose word starts a listed n-gram look at their n-grams. Words are separated by
+  // exactly one space, so the n words from position i joined by ' ' are a span of the normalized text.
+  const starts = view.normalizedWordStarts;
   for (let i = 0; i < ids.length; i++) {
-    if (startsNgram[ids[i]] === 0) continue;
-    for (const n of (list.firstWords.get(tokens[i]) as LdnoobwFirstWord).ngramSizes) {
+    const m = startsNgram[ids[i]];
+    if (m < 0) continue;
+    for (const n of firstWordStarts[m].ngramSizes) {
       if (i + n > ids.length) break;
-      if (list.entries.has(tokens.slice(i, i + n).join(' '))) count++;
+      if (entries.has(text, starts[i], starts[i + n] - 1)) count++;
     }
   }
   return count;
@@ -54,7 +94,7 @@ export function docLoremIpsum(view: TextView): number {
   for (let i = text.indexOf('lorem '); i !== -1; i = text.indexOf('lorem ', i + 6)) {
     if (isIpsumAt(text, i + 6)) count++;
   }
-  return count === 0 ? 0 : round8(count / codePointLength(text));
+  return count === 0 ? 0 : round8Fast(count / codePointLength(text));
 }
 
 /**
@@ -81,13 +121,12 @@ function isIpsumAt(text: string, at: number): boolean {
  */
 export function docStopWordFraction(view: TextView, ctx: SignalContext): number | null {
   if (!isWordListLanguage(ctx.lang)) return null;
-  const stop = stopWords(ctx.lang);
+  const stop = stopSet(stopWords(ctx.lang));
   // No normalized words exactly when the normalized text is empty (it is stripped and collapsed).
-  if (view.normalized.length === 0) return 0;
-  const tokens = view.rawWords;
-  let count = 0;
-  for (const token of tokens) if (stop.has(token)) count++;
-  return round8(count / tokens.length);
+  if (view.normalizedWordCount === 0) return 0;
+  // Each token is looked up as its span of the raw text, unless its bits rule it out (see `TokenSet`).
+  const tokens = view.rawWordSpans;
+  return round8Fast(stop.count(view.raw, tokens) / tokens.count);
 }
 
 /**

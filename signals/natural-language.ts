@@ -1,7 +1,7 @@
 import type { SignalFamily } from '../src/signal.js';
 import type { TextView } from '../src/text/index.js';
-import { isPyUpperChar, isPyUpperWord, isPyWhitespace, round8 } from '../src/text/python.js';
-import { isPyWordChar } from '../src/text/tokenize.js';
+import { PY_SPACE_UNIT, round8Fast } from '../src/text/python.js';
+import { TOKEN_HAS_ASCII_LETTER, TOKEN_HAS_LOWER_OR_TITLE, TOKEN_HAS_UPPER, isPyWordChar } from '../src/text/tokenize.js';
 
 /*
  * Natural-language signals (spec §3.4). Each is one pass over a view the TextView already holds,
@@ -33,10 +33,6 @@ function isWordAt(s: string, i: number, c: number): boolean {
   WORD_UNIT[c] = word ? YES : NO;
   return word;
 }
-
-/** Python whitespace (`str.rstrip`) of each UTF-16 unit: a table load beats the branchy test in the line loop. */
-const PY_SPACE_UNIT = new Uint8Array(0x10000);
-for (let c = 0; c < 0x10000; c++) PY_SPACE_UNIT[c] = isPyWhitespace(c) ? 1 : 0;
 
 /** `.`, `!` or `?`: the characters `[^.!?]` excludes. */
 function isSentenceEnd(c: number): boolean {
@@ -80,7 +76,7 @@ export function docNumSentences(view: TextView): number {
 
 /** rps_doc_word_count: the number of normalized words. */
 export function docWordCount(view: TextView): number {
-  return view.normalizedWords.length;
+  return view.normalizedWordCount;
 }
 
 /**
@@ -92,7 +88,7 @@ export function docMeanWordLength(view: TextView): number | null {
   if (ids.length === 0) return null;
   let chars = 0;
   for (let id = 0; id < counts.length; id++) chars += counts[id] * lengths[id];
-  return round8(chars / ids.length);
+  return round8Fast(chars / ids.length);
 }
 
 /**
@@ -100,7 +96,7 @@ export function docMeanWordLength(view: TextView): number | null {
  * non-overlapping `str.count`) / number of raw words, rounded; null without raw words.
  */
 export function docSymbolToWordRatio(view: TextView): number | null {
-  const words = view.rawWords.length;
+  const words = view.rawWordSpans.count;
   if (words === 0) return null;
   const s = view.raw;
   let symbols = 0;
@@ -108,7 +104,7 @@ export function docSymbolToWordRatio(view: TextView): number | null {
   // Resuming after each match makes the count non-overlapping: "....." holds one "...".
   for (let i = s.indexOf('...'); i !== -1; i = s.indexOf('...', i + 3)) symbols++;
   for (let i = s.indexOf('\u2026'); i !== -1; i = s.indexOf('\u2026', i + 1)) symbols++;
-  return round8(symbols / words);
+  return round8Fast(symbols / words);
 }
 
 /**
@@ -116,21 +112,20 @@ export function docSymbolToWordRatio(view: TextView): number | null {
  * number of raw lines (blank lines included), rounded; null without lines.
  */
 export function docFracLinesEndWithEllipsis(view: TextView): number | null {
-  const lines = view.lines;
-  if (lines.length === 0) return null;
+  const starts = view.lineStartsUtf16;
+  const lines = starts.length - 1;
+  if (lines === 0) return null;
   // Each line is read in place in the flat raw text (the lines tile it), not through its own string.
   const s = view.raw;
   let ellipsis = 0;
-  let end = 0;
-  for (let l = 0; l < lines.length; l++) {
-    const start = end;
-    end += lines[l].text.length;
-    let j = end - 1;
+  for (let l = 0; l < lines; l++) {
+    const start = starts[l];
+    let j = starts[l + 1] - 1;
     while (j >= start && PY_SPACE_UNIT[s.charCodeAt(j)] === 1) j--;
     const c = j >= start ? s.charCodeAt(j) : 0;
     if (c === 0x2026 || (c === 0x2e && j - 2 >= start && s.charCodeAt(j - 1) === 0x2e && s.charCodeAt(j - 2) === 0x2e)) ellipsis++;
   }
-  return round8(ellipsis / lines.length);
+  return round8Fast(ellipsis / lines);
 }
 
 /**
@@ -138,27 +133,19 @@ export function docFracLinesEndWithEllipsis(view: TextView): number | null {
  * words, rounded, so accented-only, non-Latin and punctuation tokens are "no alpha"; null without raw words.
  */
 export function docFracNoAlphWords(view: TextView): number | null {
-  const words = view.rawWords;
-  if (words.length === 0) return null;
+  // The tokenizer marks each token holding an ASCII letter, and counts the tokens of each mark.
+  const { count, flagCounts } = view.rawWordSpans;
+  if (count === 0) return null;
   let alpha = 0;
-  for (let w = 0; w < words.length; w++) {
-    const word = words[w];
-    for (let i = 0; i < word.length; i++) {
-      // `c | 0x20` maps A–Z onto a–z and leaves every other unit outside a–z.
-      if (((word.charCodeAt(i) | 0x20) - 0x61) >>> 0 < 26) {
-        alpha++;
-        break;
-      }
-    }
-  }
-  return round8(1.0 - alpha / words.length);
+  for (let f = 0; f < flagCounts.length; f++) if ((f & TOKEN_HAS_ASCII_LETTER) !== 0) alpha += flagCounts[f];
+  return round8Fast(1.0 - alpha / count);
 }
 
 /** rps_doc_frac_unique_words: distinct normalized words / normalized words, rounded; null without words. */
 export function docFracUniqueWords(view: TextView): number | null {
   const { ids, counts } = view.vocabulary;
   if (ids.length === 0) return null;
-  return round8(counts.length / ids.length);
+  return round8Fast(counts.length / ids.length);
 }
 
 /**
@@ -170,60 +157,25 @@ export function docUnigramEntropy(view: TextView): number | null {
   const total = ids.length;
   if (total === 0) return null;
   // The reference's operations in its order (Python 3.11 `sum` adds left to right, uncompensated).
+  // A term only depends on the count, so the one of the words seen once (most of them) is reused.
+  const once = (-1 / total) * Math.log(1 / total);
   let entropy = 0;
-  for (let id = 0; id < counts.length; id++) entropy += (-counts[id] / total) * Math.log(counts[id] / total);
-  return round8(entropy);
-}
-
-const UPPER = 1;
-const LOWER_OR_TITLE = 2;
-const UNCASED = 3;
-
-/** Case class of each UTF-16 unit for `str.isupper`, memoised like `WORD_UNIT`; a lone low surrogate is uncased. */
-const CASE_UNIT = new Uint8Array(0x10000);
-for (let c = 0; c < 0x80; c++) CASE_UNIT[c] = c >= 0x41 && c <= 0x5a ? UPPER : c >= 0x61 && c <= 0x7a ? LOWER_OR_TITLE : UNCASED;
-CASE_UNIT.fill(UNCASED, 0xdc00, 0xe000);
-
-/** Case class of one code point with Python 3.11's data (the Unicode-14 fixes live in `isPyUpperWord`). */
-function caseOf(cp: number): number {
-  // An appended upper-case letter makes isupper false only if `cp` is lower- or title-case.
-  if (!isPyUpperWord(String.fromCodePoint(cp) + 'A')) return LOWER_OR_TITLE;
-  return isPyUpperChar(cp) ? UPPER : UNCASED;
-}
-
-/** Python `word.isupper()`: no lower- or title-case character and at least one upper-case one. */
-function isUpperWord(word: string): boolean {
-  let cased = false;
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i);
-    let k = CASE_UNIT[c];
-    if (k === UNSEEN) {
-      if (c >= 0xd800 && c <= 0xdbff) {
-        // High surrogates are never memoised: a pair is one astral code point, a lone one is uncased.
-        const d = i + 1 < word.length ? word.charCodeAt(i + 1) : 0;
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          k = caseOf(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
-          i++;
-        } else {
-          k = UNCASED;
-        }
-      } else {
-        k = CASE_UNIT[c] = caseOf(c);
-      }
-    }
-    if (k === LOWER_OR_TITLE) return false;
-    if (k === UPPER) cased = true;
+  for (let id = 0; id < counts.length; id++) {
+    const c = counts[id];
+    entropy += c === 1 ? once : (-c / total) * Math.log(c / total);
   }
-  return cased;
+  return round8Fast(entropy);
 }
 
 /** rps_doc_frac_all_caps_words: raw words for which Python `str.isupper()` holds / raw words, rounded; null without raw words. */
 export function docFracAllCapsWords(view: TextView): number | null {
-  const words = view.rawWords;
-  if (words.length === 0) return null;
+  // The tokenizer ORs each token's case bits: `isupper` holds with an upper-case character and no
+  // lower- or title-case one.
+  const { count, flagCounts } = view.rawWordSpans;
+  if (count === 0) return null;
   let caps = 0;
-  for (let w = 0; w < words.length; w++) if (isUpperWord(words[w])) caps++;
-  return round8(caps / words.length);
+  for (let f = 0; f < flagCounts.length; f++) if ((f & (TOKEN_HAS_UPPER | TOKEN_HAS_LOWER_OR_TITLE)) === TOKEN_HAS_UPPER) caps += flagCounts[f];
+  return round8Fast(caps / count);
 }
 
 export const naturalLanguage: SignalFamily = {

@@ -13,7 +13,7 @@
  */
 
 import type { SignalFamily } from '../src/signal.js';
-import { round8 } from '../src/text/index.js';
+import { round8Fast } from '../src/text/index.js';
 import type { TextView, WordVocabulary } from '../src/text/index.js';
 
 /** The RPv2 keys, in the order of the array `repetitionScores` returns. */
@@ -58,7 +58,7 @@ export function repetitionScores(
     classifyCandidates(ladder, size);
     if (size <= LAST_TOP_N) scores[size - 2] = topNgramFraction(ladder, size, total);
     const covered = keepRepeated(ladder, size, size > LAST_TOP_N);
-    if (size > LAST_TOP_N) scores[size - 2] = round8(covered / total);
+    if (size > LAST_TOP_N) scores[size - 2] = round8Fast(covered / total);
   }
   return scores;
 }
@@ -224,7 +224,7 @@ function topNgramFraction(ladder: Ladder, size: number, total: number): number {
   if (best < 0) return 0;
   const first = entries[ENTRY * best + FIRST];
   // Same operation order as the reference (chars × count, then ÷ total): exact integers, one rounding.
-  return round8(((prefix[first + size] - prefix[first]) * bestCount) / total);
+  return round8Fast(((prefix[first + size] - prefix[first]) * bestCount) / total);
 }
 
 /** Per-view memo: the nine values are computed together, on the first request of any of them. */

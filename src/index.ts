@@ -33,3 +33,21 @@ export type { Manifest, ManifestInput, ManifestTotals } from './pipeline/manifes
 export { inspectFile } from './inspect.js';
 export type { FileSummary } from './inspect.js';
 export { PACKAGE_VERSION } from './version.js';
+
+export { runRecipe } from './recipe/run-recipe.js';
+export type { RunRecipeOptions, RunManifest, RunSummary } from './recipe/run-recipe.js';
+export { explainRecipe, SWEEP_FACTORS } from './recipe/explain.js';
+export type { ExplainOptions, ExplainReport, RuleReport } from './recipe/explain.js';
+export { parseRecipe, loadRecipe } from './recipe/recipe.js';
+export type { Recipe, RecipeStep, RuleStep, GlobalStep } from './recipe/recipe.js';
+export { parseExpression, checkExpression, parseRule, catalogFromSpecs } from './recipe/expression.js';
+export type { Expr, CheckedExpression, SignalCatalog, SignalInfo } from './recipe/expression.js';
+export { evaluateDocRule, evaluateLineRule } from './recipe/evaluate.js';
+export { columnsFromArrow } from './recipe/columns.js';
+export type { RuleColumns, DocColumn, LineColumn } from './recipe/columns.js';
+export { filterSignals } from './recipe/filter-signals.js';
+export type { SignalFilterResult } from './recipe/filter-signals.js';
+
+export * from './hash/index.js';
+export { getBackend, availableBackends, backendInfo } from './native.js';
+export type { BackendInfo, BackendStatus } from './native.js';

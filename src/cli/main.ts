@@ -3,6 +3,7 @@ import { PACKAGE_VERSION } from '../version.js';
 import { inspectCommand } from './inspect.js';
 import { listSignalsCommand } from './list-signals.js';
 import { exitCodeFor, printError } from './output.js';
+import { doctorCommand } from './doctor.js';
 import { explainCommand } from './explain.js';
 import { runCommand } from './run.js';
 import { signalsCommand } from './signals.js';
@@ -16,7 +17,8 @@ const program = new Command('sieve')
   .addCommand(runCommand())
   .addCommand(explainCommand())
   .addCommand(inspectCommand())
-  .addCommand(listSignalsCommand());
+  .addCommand(listSignalsCommand())
+  .addCommand(doctorCommand());
 
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);

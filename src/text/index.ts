@@ -2,6 +2,7 @@
 
 export {
   PY_WHITESPACE_CLASS,
+  PY_SPACE_UNIT,
   isPyWhitespace,
   pySplit,
   pySplitCount,
@@ -10,12 +11,30 @@ export {
   pyRstrip,
   codePointLength,
   round8,
+  round8Fast,
   isPyNumericChar,
   isPyUpperChar,
+  isPyLowerOrTitleChar,
   isPyUpperWord,
   pySplitlines,
 } from './python.js';
 export { normalize, normalizeLines } from './normalize.js';
-export { WORD_PUNCT_SOURCE, isPyWordChar, wordPunctTokenize } from './tokenize.js';
-export { TextView } from './text-view.js';
+export { normalizeWithLines, scanText } from './scan.js';
+export type { NormalizedText, TextScan } from './scan.js';
+export {
+  WORD_PUNCT_SOURCE,
+  TOKEN_CLASS,
+  TOKEN_HAS_ASCII_LETTER,
+  TOKEN_HAS_LOWER_OR_TITLE,
+  TOKEN_HAS_UPPER,
+  TOKEN_OTHER,
+  TOKEN_WORD,
+  isPyWordChar,
+  TokenSet,
+  wordPunctSpans,
+  wordPunctTokenize,
+} from './tokenize.js';
+export type { RawScan, TokenSpans } from './tokenize.js';
+export { CodeUnitSet, sampleHash } from './unit-set.js';
+export { TextView, scanVocabulary } from './text-view.js';
 export type { LineSlice, WordVocabulary } from './text-view.js';

@@ -13,8 +13,10 @@
 import { isPyWhitespace } from './python.js';
 
 const KEEP = 0;
-const PUNCT = 1;
-const SPACE = 2;
+/** `UNIT_CLASS` of the ASCII punctuation that normalization deletes. */
+export const PUNCT = 1;
+/** `UNIT_CLASS` of Python whitespace. */
+export const SPACE = 2;
 const KEEP_NON_ASCII = 3;
 
 /**
@@ -22,7 +24,7 @@ const KEEP_NON_ASCII = 3;
  * collapsed), or kept non-ASCII (which means NFD has work to do). Surrogates are kept non-ASCII.
  * A 64 KiB table keeps the per-character loop branch-light.
  */
-const UNIT_CLASS: Uint8Array = (() => {
+export const UNIT_CLASS: Uint8Array = (() => {
   const table = new Uint8Array(0x10000).fill(KEEP_NON_ASCII);
   table.fill(KEEP, 0, 0x80);
   const punctuation = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';

@@ -184,6 +184,12 @@ export function isPyUpperChar(cp: number): boolean {
 const LOWER_OR_TITLE_RE = /(?![\u10fc\ua7f2-\ua7f4\uab69])[\p{Lowercase}\p{Lt}]|\u0295/u;
 const ANY_UPPER_RE = /\p{Uppercase}/u;
 
+/** Whether a code point is lower- or title-case for Python 3.11 (the case that makes `isupper` false). */
+export function isPyLowerOrTitleChar(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x61 && cp <= 0x7a;
+  return LOWER_OR_TITLE_RE.test(String.fromCodePoint(cp));
+}
+
 /**
  * Python `str.isupper` on a whole string: no lower-case or title-case character, and at least one
  * upper-case one. So "ABC123" is true while "123" and "!!!" are false (no cased character at all).

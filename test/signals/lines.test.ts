@@ -11,7 +11,7 @@ import {
   linesUppercaseLetterFraction,
   round8Fast,
 } from '../../signals/lines.js';
-import { TextView, round8 } from '../../src/text/index.js';
+import { TextView, isPyNumericChar, pySplit, round8 } from '../../src/text/index.js';
 import { readJsonlGz, shared } from '../helpers.js';
 
 type LineFn = (view: TextView) => ArrayLike<number>;
@@ -330,4 +330,30 @@ describe('parity with the reference on 3,469 documents', () => {
       assert.equal(equal, docs.length, `first difference: ${firstDiff}`);
     });
   }
+});
+
+describe('line signals read flat views: they equal per-line definitions on hostile text', () => {
+  const alphabet = ['javascript', 'JavaScript', 'java script', 'javascript.', '-javascript', ' ', ' ', '\n', '\n', '\u2028', '\t', '1', '½', '²', '三', '𝟎', 'x', 'É', '😀', '.', 'Σ', '\u0301'];
+  let seed = 7;
+  const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const texts: string[] = [];
+  for (let k = 0; k < 400; k++) {
+    let s = '';
+    for (let i = next() % 25; i > 0; i--) s += alphabet[next() % alphabet.length];
+    texts.push(s);
+  }
+
+  it('rps_lines_javascript_counts and rps_lines_numerical_chars_fraction', () => {
+    for (const text of texts) {
+      const view = new TextView(text);
+      const js = view.normalizedLines.map((line) => pySplit(line).filter((w) => w === 'javascript').length);
+      assert.deepEqual([...linesJavascriptCounts(view)], js, JSON.stringify(text));
+      const numeric = view.normalizedLines.map((line) => {
+        const cps = [...line];
+        const n = cps.filter((ch) => isPyNumericChar(ch.codePointAt(0) as number)).length;
+        return n === 0 ? 0 : round8(n / cps.length);
+      });
+      assert.deepEqual([...linesNumericalCharsFraction(view)], numeric, JSON.stringify(text));
+    }
+  });
 });

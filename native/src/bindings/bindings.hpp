@@ -1,0 +1,39 @@
+// The addon's JavaScript functions. Each checks its arguments (errors name the argument), then runs
+// its kernel either now or as async work off the JS thread, resolving a promise. Kernels never
+// touch JavaScript values: inputs are raw pointers into typed arrays that the job keeps referenced
+// until it settles, and outputs are typed arrays allocated before the work starts.
+#pragma once
+
+#include <napi.h>
+
+namespace sieve::bindings {
+
+// sha1(bytes: Uint8Array, offsets: Uint32Array, threads: number, async: boolean): Uint8Array
+Napi::Value Sha1(const Napi::CallbackInfo& info);
+
+// minhash(bytes, offsets, threads, async, cuda: boolean): { signatures: Uint32Array, shingles: Uint32Array }
+Napi::Value Minhash(const Napi::CallbackInfo& info);
+
+// minhash16(units: Uint16Array, offsets, threads, async, cuda): the same from UTF-16 code units.
+Napi::Value Minhash16(const Napi::CallbackInfo& info);
+
+// dsir(units: Uint16Array, unitOffsets, spans, tokenOffsets: Uint32Array, buckets, threads, async):
+//   { docOffsets, buckets, counts: Uint32Array }
+Napi::Value Dsir(const Napi::CallbackInfo& info);
+
+// xxhash64(bytes, offsets, seedHi, seedLo, threads, async): BigUint64Array
+Napi::Value Xxhash64(const Napi::CallbackInfo& info);
+
+// info(): { features: string[], paths: { sha1, minhash }, compiler, cudaAbi }
+Napi::Value Info(const Napi::CallbackInfo& info);
+
+// allowIsa(names: string[]): restricts the SIMD paths to these CPU features (tests).
+Napi::Value AllowIsa(const Napi::CallbackInfo& info);
+
+// permutations(): BigUint64Array of the 128 multipliers then the 128 offsets.
+Napi::Value Permutations(const Napi::CallbackInfo& info);
+
+// cudaLoad(libraryPath: string): { available, reason, device, devices }
+Napi::Value CudaLoad(const Napi::CallbackInfo& info);
+
+}  // namespace sieve::bindings

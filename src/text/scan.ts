@@ -1,0 +1,472 @@
+/**
+ * One pass over a document's raw text that yields both of its derived texts: the WordPunct tokens
+ * of the raw text with the raw lines (`RawScan`, as `wordPunctSpans` gives them), and the normalized
+ * text with its words and lines (`NormalizedText`, spec §2.2). Both need every unit of the raw text
+ * classified, and the two state machines share that one read and one table lookup per unit.
+ */
+
+import { Buffer } from 'node:buffer';
+import { PUNCT, SPACE, UNIT_CLASS, normalize } from './normalize.js';
+import { isPyNumericChar } from './python.js';
+import { TOKEN_CLASS, UNIT_BITS, unknownBits } from './tokenize.js';
+import type { RawScan } from './tokenize.js';
+
+/** `normalize(text)` with the word structure the scan finds on the way (see `normalizeWithLines`). */
+export interface NormalizedText {
+  /** `normalize(text)`. */
+  readonly text: string;
+  /** Words of `text` (Python `str.split()` tokens). */
+  readonly wordCount: number;
+  /**
+   * The UTF-16 offset in `text` where each word starts, plus one more entry, `text.length + 1`: word k
+   * is `text.slice(wordStarts[k], wordStarts[k + 1] - 1)` (words are separated by one space).
+   */
+  readonly wordStarts: Uint32Array;
+  /**
+   * Per raw line l (spec §2.4 lines), `lineWordOffsets[l]` is the number of normalized words of the
+   * lines before l; one more entry holds `wordCount`. Line l's normalized words are those in
+   * `[lineWordOffsets[l], lineWordOffsets[l + 1])`.
+   */
+  readonly lineWordOffsets: Uint32Array;
+  /** Per raw line l, the code points of its normalized text for which Python `isnumeric` holds. */
+  readonly lineNumericCounts: Uint32Array;
+  /** Whether `text` holds a surrogate (else code points and UTF-16 units coincide). */
+  readonly hasSurrogates: boolean;
+}
+
+/*
+ * The scan writes the normalized text unit by unit into a buffer instead of running the
+ * engine's `toLowerCase` and NFD over the whole text. A kept unit is written as
+ *  - itself, lower-cased if an ASCII letter, when it is "inert": its own lower case, no canonical
+ *    decomposition, canonical combining class 0 (all of ASCII, and most other text);
+ *  - otherwise its expansion `NFD(toLowerCase(unit))`, memoised per unit.
+ * That equals NFD(toLowerCase(kept text)) because root-locale lower-casing maps each character on
+ * its own (the one context rule, final sigma, is detected: such units fall back), and NFD of a
+ * concatenation is the concatenation of the NFDs unless canonical reordering has to move a
+ * combining mark across the boundary, which needs two non-starters (class ≠ 0) to meet there:
+ * the scan checks every boundary where an expansion is involved (inert units are starters) and
+ * falls back when two meet. A surrogate pair is handled like a unit, as its astral code point; a
+ * lone surrogate falls back. The fallback is the reference `normalize`.
+ */
+
+/** The token class of whitespace runs, which are no tokens (`TOKEN_CLASS` bits). */
+const SPACE_RUN = 2;
+
+/** Bits of `WRITE_CLASS` (0 = a non-ASCII unit not classified yet). */
+const W_KEEP = 1;
+/** Kept, inert, and numeric (Python `isnumeric`; the loop reads this bit as `(k >>> 1) & 1`). */
+const W_NUMERIC = 2;
+/** Kept, and not inert: written as its expansion (see `EXPANSION_AT`). */
+const W_EXPAND = 4;
+/** Python whitespace (the loop reads this bit as `(k & W_SPACE) >>> 3`). */
+const W_SPACE = 8;
+const W_PUNCT = 16;
+/** Kept, and a surrogate (so the text holds astral or lone-surrogate code points). */
+const W_SURROGATE = 32;
+/** Kept, and only the reference `normalize` handles it (context-dependent lower case); with `W_EXPAND`. */
+const W_FALLBACK = 64;
+/** Kept, and its expansion holds surrogates (a few CJK compatibility ideographs decompose to astral ones). */
+const W_ASTRAL_EXPANSION = 128;
+
+/**
+ * Per UTF-16 unit, its `W_*` bits; non-ASCII non-whitespace units are classified on first sight.
+ * Surrogates take the expansion path, which looks at the pair (see `astralExpansion`).
+ */
+const WRITE_CLASS: Uint8Array = (() => {
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x80; c++) table[c] = UNIT_CLASS[c] === PUNCT ? W_PUNCT : W_KEEP | (isPyNumericChar(c) ? W_NUMERIC : 0);
+  // Only the units up to 0x7f are fully known up front; 0x80 and above are classified on first sight.
+  for (let c = 0; c < 0x10000; c++) if (UNIT_CLASS[c] === SPACE) table[c] = W_SPACE;
+  table.fill(W_KEEP | W_EXPAND | W_SURROGATE, 0xd800, 0xe000);
+  return table;
+})();
+
+/** Lower case of each ASCII unit (A–Z to a–z); every other unit maps to itself. */
+const LOWERED: Uint16Array = (() => {
+  const table = new Uint16Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) table[c] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+  return table;
+})();
+
+/*
+ * The expansions of the non-inert units classified so far: unit c's is `expansionUnits[EXPANSION_AT[c],
+ * + EXPANSION_LENGTH[c])`, `EXPANSION_EDGES[c]` says whether its first and last units are
+ * non-starters, and `EXPANSION_NUMERIC[c]` counts its numeric code points.
+ */
+const EXPANSION_AT = new Uint32Array(0x10000);
+const EXPANSION_LENGTH = new Uint8Array(0x10000);
+const EXPANSION_EDGES = new Uint8Array(0x10000);
+const EXPANSION_NUMERIC = new Uint8Array(0x10000);
+const STARTS_NON_STARTER = 1;
+const ENDS_NON_STARTER = 2;
+let expansionUnits = new Uint16Array(1024);
+let expansionEnd = 0;
+
+/**
+ * Whether NFD would move a character past its neighbours: canonical combining class ≠ 0. The engine's
+ * own NFD tells: canonical ordering swaps U+0301 (class 230) and `ch` iff 0 < class(ch) < 230, and
+ * `ch` and U+0334 (class 1) iff class(ch) > 1.
+ */
+function hasCombiningClass(ch: string): boolean {
+  return ('\u0301' + ch).normalize('NFD') !== '\u0301' + ch || (ch + '\u0334').normalize('NFD') !== ch + '\u0334';
+}
+
+/** Whether lower-casing `ch` depends on its neighbours (final sigma): tried between letters and spaces. */
+function lowerDependsOnContext(ch: string): boolean {
+  const alone = ch.toLowerCase();
+  for (const before of ['a', ' ', '']) {
+    for (const after of ['a', ' ', '']) {
+      if ((before + ch + after).toLowerCase() !== before.toLowerCase() + alone + after.toLowerCase()) return true;
+    }
+  }
+  return false;
+}
+
+/** Appends `expansion` to `expansionUnits` and returns where it starts. */
+function storeExpansion(expansion: string): number {
+  if (expansionEnd + expansion.length > expansionUnits.length) {
+    const grown = new Uint16Array(2 * expansionUnits.length + expansion.length);
+    grown.set(expansionUnits);
+    expansionUnits = grown;
+  }
+  const at = expansionEnd;
+  for (let j = 0; j < expansion.length; j++) expansionUnits[at + j] = expansion.charCodeAt(j);
+  expansionEnd += expansion.length;
+  return at;
+}
+
+/** Code points of `s` for which Python `isnumeric` holds. */
+function numericCount(s: string): number {
+  let count = 0;
+  for (const ch of s) if (isPyNumericChar(ch.codePointAt(0) as number)) count++;
+  return count;
+}
+
+/** `EXPANSION_EDGES` bits of a non-empty expansion: whether its first and last code points are non-starters. */
+function edgesOf(expansion: string): number {
+  const cps = [...expansion];
+  return (hasCombiningClass(cps[0]) ? STARTS_NON_STARTER : 0) | (hasCombiningClass(cps[cps.length - 1]) ? ENDS_NON_STARTER : 0);
+}
+
+/** `WRITE_CLASS` bits of a non-ASCII, non-whitespace, non-surrogate unit (never punctuation); memoises its expansion. */
+function classifyWrite(c: number): number {
+  const ch = String.fromCharCode(c);
+  // Falling back takes the expansion path, where the scan notes it.
+  if (lowerDependsOnContext(ch)) return W_KEEP | W_EXPAND | W_FALLBACK;
+  const expansion = ch.toLowerCase().normalize('NFD');
+  if (expansion === ch && !hasCombiningClass(ch)) return W_KEEP | (isPyNumericChar(c) ? W_NUMERIC : 0);
+  EXPANSION_AT[c] = storeExpansion(expansion);
+  EXPANSION_LENGTH[c] = expansion.length;
+  EXPANSION_EDGES[c] = edgesOf(expansion);
+  EXPANSION_NUMERIC[c] = numericCount(expansion);
+  return W_KEEP | W_EXPAND | (/[\ud800-\udfff]/.test(expansion) ? W_ASTRAL_EXPANSION : 0);
+}
+
+/** The expansion of an astral code point, like the `EXPANSION_*` entries of a unit. */
+interface Expansion {
+  readonly at: number;
+  readonly length: number;
+  readonly edges: number;
+  readonly numeric: number;
+}
+
+/**
+ * Astral code points seen so far: their expansion (an inert one is its own two units), or null
+ * where lower-casing depends on the context (fall back).
+ */
+const ASTRAL = new Map<number, Expansion | null>();
+
+/** The `ASTRAL` entry of code point `cp`, worked out on first sight. */
+function astralExpansion(cp: number): Expansion | null {
+  let found = ASTRAL.get(cp);
+  if (found === undefined) {
+    const ch = String.fromCodePoint(cp);
+    if (lowerDependsOnContext(ch)) {
+      found = null;
+    } else {
+      const expansion = ch.toLowerCase().normalize('NFD');
+      found = { at: storeExpansion(expansion), length: expansion.length, edges: edgesOf(expansion), numeric: numericCount(expansion) };
+    }
+    ASTRAL.set(cp, found);
+  }
+  return found;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The string of `units[0, length)`. Node's UTF-16 decoding copies the units into a new string (which
+ * the engine stores one byte per unit when they all fit).
+ */
+function decodeUnits(units: Uint16Array, length: number): string {
+  if (LITTLE_ENDIAN) return Buffer.from(units.buffer, units.byteOffset, 2 * length).toString('utf16le');
+  let out = '';
+  for (let i = 0; i < length; i += 4096) out += String.fromCharCode(...units.subarray(i, Math.min(length, i + 4096)));
+  return out;
+}
+
+/*
+ * Buffers shared by every call, grown on demand (a token or a normalized unit per input unit at
+ * most, one line per `\n` plus one), and copied out at the end. Sharing is safe: the scan runs
+ * synchronously to the end and calls nothing that can re-enter it; worker threads each load their
+ * own copy of this module.
+ */
+let unitScratch = new Uint16Array(0);
+let spanScratch = new Uint32Array(0);
+let flagScratch = new Uint8Array(0);
+/** Per line boundary (the start, after each `\n`, the end): four cells, see `scanText`. */
+let lineScratch = new Uint32Array(0);
+let startScratch = new Uint32Array(0);
+
+/** Grows the scratch buffers for a text of `n` units. */
+function reserve(n: number): void {
+  if (flagScratch.length >= n + 1) return;
+  unitScratch = new Uint16Array(n + 1);
+  spanScratch = new Uint32Array(2 * n + 2);
+  flagScratch = new Uint8Array(n + 1);
+  lineScratch = new Uint32Array(4 * (n + 2));
+  startScratch = new Uint32Array(n + 2);
+}
+
+/**
+ * Per UTF-16 unit, what the scan needs of it in one table read: its token bits (`UNIT_BITS`) in bits
+ * 0–7, its `WRITE_CLASS` bits in bits 8–15, and the unit written for it if inert (`LOWERED`) in bits
+ * 16–31; 0 until known (always, for surrogates).
+ */
+const UNIT_BOTH = new Uint32Array(0x10000);
+for (let c = 0; c < 0x80; c++) UNIT_BOTH[c] = (UNIT_BITS[c] | (WRITE_CLASS[c] << 8) | (LOWERED[c] << 16)) >>> 0;
+
+/** `UNIT_BOTH` of the unit `c` at `i` of `s`, worked out and (but for surrogates) memoised. */
+function unitBoth(s: string, i: number, c: number): number {
+  const bits = UNIT_BITS[c] !== 0 ? UNIT_BITS[c] : unknownBits(s, i, c);
+  const k = WRITE_CLASS[c] !== 0 ? WRITE_CLASS[c] : (WRITE_CLASS[c] = classifyWrite(c));
+  const both = (bits | (k << 8) | (LOWERED[c] << 16)) >>> 0;
+  if (c < 0xd800 || c > 0xdfff) UNIT_BOTH[c] = both;
+  return both;
+}
+
+/** Both texts of one raw text (see the module comment). */
+export interface TextScan {
+  readonly raw: RawScan;
+  readonly normalized: NormalizedText;
+}
+
+/** Cells per line boundary in `lineScratch`: where the line starts, then cumulative counts there. */
+const LINE_START = 0;
+const LINE_UPPER = 1;
+const LINE_WORDS = 2;
+const LINE_NUMERIC = 3;
+
+/**
+ * `RawScan` and `NormalizedText` of `text` in one pass (see the module comment and the two types).
+ *
+ * Tokens: a run of units of one WordPunct class is a token, whitespace runs excepted (the tests
+ * check this against the WordPunct regex). Normalized words are counted where they start, in the raw
+ * text: lower-casing and NFD neither create, remove nor move whitespace (the tests check every code
+ * point), so the words of the normalized text are exactly the runs of kept characters between
+ * whitespace found here. A word never spans a `\n`, which is whitespace. And `normalize` of each raw
+ * line, non-empty ones joined by one space, equals `normalize(text)` (see `normalizeLines`), so the
+ * words of line l's normalized text are its words in the whole normalized text.
+ */
+export function scanText(text: string): TextScan {
+  const n = text.length;
+  reserve(n);
+  const spans = spanScratch;
+  const flags = flagScratch;
+  const lineAt = lineScratch;
+  const wordStarts = startScratch;
+  // Inert units yield at most one output unit each (a space stands for whitespace that yielded
+  // none); expansions make sure of room for themselves and the rest at that rate.
+  let units: Uint16Array = unitScratch;
+
+  // Raw lines: `lineAt[4l + LINE_*]` at the start of line l (and once more at the end).
+  let lines = 0;
+  lineAt[LINE_START] = 0;
+  lineAt[LINE_UPPER] = 0;
+  lineAt[LINE_WORDS] = 0;
+  lineAt[LINE_NUMERIC] = 0;
+  let upper = 0;
+  let numeric = 0;
+
+  // Tokens: the current run's start, class (whitespace at first) and OR-ed bits.
+  let count = 0;
+  const flagCounts = new Uint32Array(32);
+  let runStart = 0;
+  let runClass = SPACE_RUN;
+  let runBits = 0;
+  let surrogates = false;
+
+  // Normalized text: `units[0, o)` written so far.
+  let words = 0;
+  let o = 0;
+  let kinds = 0;
+  // Output position just after a non-starter an expansion ended with (-1: none yet).
+  let nonStarterEnd = -1;
+  // 1 while whitespace has been seen since the last kept unit (1 at the start: the first kept unit
+  // starts a word). For inert units the writing is branch-free on the unit's class, which changes
+  // every few units in a way no branch predictor follows: each kept unit is written at `o` and `o`
+  // only advances when it is kept, and likewise the separating space, written before a kept unit
+  // that starts a word, except the first (the text is stripped; whitespace collapses to one space).
+  let pending = 1;
+
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    let both = UNIT_BOTH[c];
+    if (both === 0) {
+      if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
+      both = unitBoth(text, i, c);
+    }
+    const bits = both & 0xff;
+    const k = (both >>> 8) & 0xff;
+
+    // The token: a change of class ends the current run (a token unless whitespace).
+    const cls = bits & TOKEN_CLASS;
+    if (cls !== runClass) {
+      if (runClass !== SPACE_RUN) {
+        spans[2 * count] = runStart;
+        spans[2 * count + 1] = i;
+        flags[count++] = runBits;
+        flagCounts[runBits]++;
+      }
+      runClass = cls;
+      runStart = i;
+      runBits = 0;
+    }
+    runBits |= bits;
+    // A surrogate pair's upper-case bit is on its high half only, so this counts code points.
+    upper += (bits >>> 2) & 1;
+
+    // The normalized text (`kinds` notes the bits that only come with expansions).
+    if ((k & W_EXPAND) !== 0) {
+      kinds |= k;
+      if (pending === 1) {
+        if (o !== 0) units[o++] = 0x20;
+        wordStarts[words++] = o;
+        pending = 0;
+      }
+      let at = EXPANSION_AT[c];
+      let length = EXPANSION_LENGTH[c];
+      let edges = EXPANSION_EDGES[c];
+      if ((k & W_SURROGATE) === 0) {
+        numeric += EXPANSION_NUMERIC[c];
+      } else {
+        const d = c <= 0xdbff && i + 1 < n ? text.charCodeAt(i + 1) : 0;
+        const astral = d >= 0xdc00 && d <= 0xdfff ? astralExpansion(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000) : null;
+        if (astral === null) {
+          // A lone surrogate, or lower case depending on the context.
+          kinds |= W_FALLBACK;
+          continue;
+        }
+        at = astral.at;
+        length = astral.length;
+        edges = astral.edges;
+        numeric += astral.numeric;
+        // The pair's low half is done with: for the tokens it only repeats the pair's class.
+        i++;
+      }
+      if (o + length + (n - i) >= units.length) units = growUnits(units, o + length + (n - i) + 1);
+      // Two non-starters meeting would need canonical reordering across the boundary.
+      if ((edges & STARTS_NON_STARTER) !== 0 && nonStarterEnd === o) kinds |= W_FALLBACK;
+      for (let end = at + length; at < end; at++) units[o++] = expansionUnits[at];
+      if ((edges & ENDS_NON_STARTER) !== 0) nonStarterEnd = o;
+      continue;
+    }
+    const keep = k & W_KEEP;
+    const starts = keep & pending;
+    units[o] = 0x20;
+    o += starts & (-o >>> 31);
+    units[o] = both >>> 16;
+    // Written at every unit, kept (by advancing `words`) where a word starts.
+    wordStarts[words] = o;
+    o += keep;
+    words += starts;
+    pending = (pending & (keep ^ 1)) | ((k & W_SPACE) >>> 3);
+    numeric += (k >>> 1) & 1;
+
+    // The end of a raw line: what was counted so far belongs to it and the lines before.
+    if (c === 0x0a) {
+      const at = 4 * ++lines;
+      lineAt[at + LINE_START] = i + 1;
+      lineAt[at + LINE_UPPER] = upper;
+      lineAt[at + LINE_WORDS] = words;
+      lineAt[at + LINE_NUMERIC] = numeric;
+    }
+  }
+  // A last line without its `\n` still counts; a trailing `\n` starts no new line.
+  if (n > 0 && text.charCodeAt(n - 1) !== 0x0a) {
+    const at = 4 * ++lines;
+    lineAt[at + LINE_START] = n;
+    lineAt[at + LINE_UPPER] = upper;
+    lineAt[at + LINE_WORDS] = words;
+    lineAt[at + LINE_NUMERIC] = numeric;
+  }
+  if (runClass !== SPACE_RUN) {
+    spans[2 * count] = runStart;
+    spans[2 * count + 1] = n;
+    flags[count++] = runBits;
+    flagCounts[runBits]++;
+  }
+
+  const lineStarts = new Uint32Array(lines + 1);
+  const lineWordOffsets = new Uint32Array(lines + 1);
+  const upperPerLine = new Uint32Array(lines);
+  const lineNumericCounts = new Uint32Array(lines);
+  for (let l = 0; l <= lines; l++) {
+    lineStarts[l] = lineAt[4 * l + LINE_START];
+    lineWordOffsets[l] = lineAt[4 * l + LINE_WORDS];
+  }
+  for (let l = 0; l < lines; l++) {
+    upperPerLine[l] = lineAt[4 * l + 4 + LINE_UPPER] - lineAt[4 * l + LINE_UPPER];
+    lineNumericCounts[l] = lineAt[4 * l + 4 + LINE_NUMERIC] - lineAt[4 * l + LINE_NUMERIC];
+  }
+
+  let out: string;
+  if ((kinds & W_FALLBACK) === 0) {
+    out = decodeUnits(units, o);
+  } else {
+    // The reference result; its words are the same, at offsets found again, and its numeric
+    // characters are counted again.
+    out = normalize(text);
+    for (let w = 1, i = out.indexOf(' '); i !== -1; i = out.indexOf(' ', i + 1)) wordStarts[w++] = i + 1;
+    wordStarts[words] = out.length + 1;
+    for (let l = 0; l < lines; l++) {
+      const a = lineWordOffsets[l];
+      const b = lineWordOffsets[l + 1];
+      lineNumericCounts[l] = a < b ? numericCount(out.slice(wordStarts[a], wordStarts[b] - 1)) : 0;
+    }
+  }
+  wordStarts[words] = out.length + 1;
+
+  return {
+    raw: {
+      count,
+      spans: spans.slice(0, 2 * count),
+      flags: flags.slice(0, count),
+      flagCounts,
+      lineStarts,
+      upperPerLine,
+      hasSurrogates: surrogates,
+    },
+    normalized: {
+      text: out,
+      wordCount: words,
+      wordStarts: wordStarts.slice(0, words + 1),
+      lineWordOffsets,
+      lineNumericCounts,
+      hasSurrogates: (kinds & (W_SURROGATE | W_ASTRAL_EXPANSION)) !== 0,
+    },
+  };
+}
+
+/** `normalize(text)`, with its words and how they fall into the raw lines (`scanText(text).normalized`). */
+export function normalizeWithLines(text: string): NormalizedText {
+  return scanText(text).normalized;
+}
+
+/** A copy of `units` with room for `size` units, kept as the scratch buffer. */
+function growUnits(units: Uint16Array, size: number): Uint16Array {
+  const grown = new Uint16Array(Math.max(size, 2 * units.length));
+  grown.set(units);
+  unitScratch = grown;
+  return grown;
+}
