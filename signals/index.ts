@@ -1,4 +1,5 @@
 import { SieveError } from '../src/errors.js';
+import { closestNames } from '../src/suggest.js';
 import type { SignalDefinition, SignalFamily } from '../src/signal.js';
 import { ccnet } from './ccnet.js';
 import { content } from './content.js';
@@ -58,32 +59,11 @@ export function resolveSignals(selection: readonly string[] = []): RegisteredSig
       wanted.add(item);
     } else {
       const known = [...families.keys(), ...signals.keys()];
-      const close = closest(item, known, 3);
+      const close = closestNames(item, known, 3);
       throw new SieveError('E_USAGE', `unknown signal or family "${item}"${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`, {
         hint: 'run `sieve list-signals` to see them all',
       });
     }
   }
   return listSignals().filter((r) => wanted.has(r.signal.name));
-}
-
-function closest(word: string, candidates: readonly string[], n: number): string[] {
-  return candidates
-    .map((c) => ({ c, d: editDistance(word, c) }))
-    .filter((x) => x.d <= Math.max(3, Math.floor(word.length / 3)))
-    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
-    .slice(0, n)
-    .map((x) => x.c);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }
