@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Rejection } from '../document.js';
 import { SieveError } from '../errors.js';
-import type { Format } from '../io/formats.js';
 import { readDocuments } from '../io/read-documents.js';
-import type { OnError } from '../io/read-options.js';
 import { runShards, shardInput, type ReadRunOptions, type ShardInput, type TaskOutcome } from '../pipeline/run-shards.js';
 import { cachedUt1, countRejected, documentLanguage, failure } from '../pipeline/shard-task.js';
 import type { SignalResources } from '../signal.js';
@@ -151,9 +149,9 @@ export async function runExplainTask(task: ExplainTask): Promise<TaskOutcome<Exp
         failures.set(key, (failures.get(key) ?? 0) + 1);
         for (let r = 0; r < steps.length; r++) {
           if (failing.some((x) => x !== r)) continue;
-          variants[r].forEach((v, c) => v.rules.forEach((rule, f) => {
-            sweep[r][c][f] += variantPass[r][c][f][i];
-          }));
+          for (let c = 0; c < variants[r].length; c++) {
+            for (let f = 0; f < SWEEP_FACTORS.length; f++) sweep[r][c][f] += variantPass[r][c][f][i];
+          }
         }
       }
     }
