@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { SieveError } from '../src/errors.js';
+import { TextView } from '../src/text/index.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHARED = resolve(ROOT, '..', 'shared');
@@ -61,4 +63,26 @@ export async function readJsonlGz(path: string): Promise<Record<string, unknown>
     .split('\n')
     .filter((l) => l.length > 0)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** A reference document for parity tests: the corpus text's view and the reference's `quality_signals`. */
+export interface ParityDoc {
+  readonly id: string;
+  readonly view: TextView;
+  readonly signals: Record<string, Array<[number, number, number | null]>>;
+}
+
+/** The three corpora with reference values (3,469 documents), each record paired with its reference line by id. */
+export async function loadParityDocs(): Promise<ParityDoc[]> {
+  const docs: ParityDoc[] = [];
+  for (const name of ['web/web_docs', 'quality/dclm_human_quality', 'spam/spamassassin_spam_bodies']) {
+    const inputs = await readJsonlGz(shared('corpus', `${name}.jsonl.gz`));
+    const refs = await readJsonlGz(shared('reference', `${name.split('/')[1]}.signals.jsonl.gz`));
+    if (inputs.length !== refs.length) throw new SieveError('E_INPUT_FIELD', `${name}: ${inputs.length} documents but ${refs.length} reference lines`);
+    inputs.forEach((input, i) => {
+      if (refs[i].id !== input.id) throw new SieveError('E_INPUT_FIELD', `${name} line ${i + 1}: id ${String(input.id)} vs reference ${String(refs[i].id)}`);
+      docs.push({ id: String(input.id), view: new TextView(String(input.text)), signals: refs[i].quality_signals as ParityDoc['signals'] });
+    });
+  }
+  return docs;
 }

@@ -14,7 +14,7 @@ import {
   naturalLanguage,
 } from '../../signals/natural-language.js';
 import { TextView } from '../../src/text/index.js';
-import { readJsonlGz, shared } from '../helpers.js';
+import { loadParityDocs, type ParityDoc } from '../helpers.js';
 
 type DocFn = (view: TextView) => number | null;
 
@@ -263,35 +263,12 @@ describe('Appendix B vectors', () => {
 });
 
 /** The three reference corpora, aligned by line with their reference signal files. */
-const CORPORA = [
-  ['corpus/web/web_docs.jsonl.gz', 'reference/web_docs.signals.jsonl.gz'],
-  ['corpus/quality/dclm_human_quality.jsonl.gz', 'reference/dclm_human_quality.signals.jsonl.gz'],
-  ['corpus/spam/spamassassin_spam_bodies.jsonl.gz', 'reference/spamassassin_spam_bodies.signals.jsonl.gz'],
-] as const;
-
-interface ParityDoc {
-  readonly id: string;
-  readonly view: TextView;
-  readonly signals: Record<string, Array<[number, number, number | null]>>;
-}
 
 describe('parity with the reference on 3,469 documents', () => {
   const docs: ParityDoc[] = [];
 
   before(async () => {
-    for (const [corpus, reference] of CORPORA) {
-      const inputs = await readJsonlGz(shared(...corpus.split('/')));
-      const refs = await readJsonlGz(shared(...reference.split('/')));
-      assert.equal(inputs.length, refs.length, corpus);
-      for (let i = 0; i < inputs.length; i++) {
-        assert.equal(refs[i].id, inputs[i].id, `${corpus} line ${i + 1}`);
-        docs.push({
-          id: String(inputs[i].id),
-          view: new TextView(String(inputs[i].text)),
-          signals: refs[i].quality_signals as ParityDoc['signals'],
-        });
-      }
-    }
+    docs.push(...(await loadParityDocs()));
     assert.equal(docs.length, 3469);
   });
 
