@@ -3,6 +3,7 @@ import { PACKAGE_VERSION } from '../version.js';
 import { inspectCommand } from './inspect.js';
 import { listSignalsCommand } from './list-signals.js';
 import { exitCodeFor, printError } from './output.js';
+import { dedupCommand } from './dedup.js';
 import { doctorCommand } from './doctor.js';
 import { explainCommand } from './explain.js';
 import { runCommand } from './run.js';
@@ -16,6 +17,7 @@ const program = new Command('sieve')
   .addCommand(signalsCommand())
   .addCommand(runCommand())
   .addCommand(explainCommand())
+  .addCommand(dedupCommand())
   .addCommand(inspectCommand())
   .addCommand(listSignalsCommand())
   .addCommand(doctorCommand());
