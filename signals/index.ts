@@ -4,6 +4,7 @@ import type { SignalDefinition, SignalFamily } from '../src/signal.js';
 import { ccnet } from './ccnet.js';
 import { content } from './content.js';
 import { lines } from './lines.js';
+import { minhash } from './minhash.js';
 import { naturalLanguage } from './natural-language.js';
 import { repetition } from './repetition.js';
 
@@ -26,7 +27,7 @@ export function registerSignalFamily(family: SignalFamily): void {
   for (const signal of family.signals) signals.set(signal.name, { family, signal });
 }
 
-for (const family of [ccnet, content, repetition, naturalLanguage, lines]) registerSignalFamily(family);
+for (const family of [ccnet, content, repetition, naturalLanguage, lines, minhash]) registerSignalFamily(family);
 
 /** The registered signal of that name; unknown names throw, naming the closest known ones. */
 export function getSignal(name: string): RegisteredSignal {

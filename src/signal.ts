@@ -3,7 +3,7 @@ import type { TextView } from './text/index.js';
 
 export const SIGNAL_LEVELS = ['doc', 'line'] as const;
 export type SignalLevel = (typeof SIGNAL_LEVELS)[number];
-export const SIGNAL_TYPES = ['f64', 'i64', 'str', 'bytes'] as const;
+export const SIGNAL_TYPES = ['f64', 'i64', 'str', 'bytes', 'bands'] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
 /** A column a signal produces: its RPv2 name, whether it is per document or per line, and its type. */
@@ -48,6 +48,17 @@ export interface BytesDocSignal extends SignalSpec {
   compute(view: TextView, ctx: SignalContext): Uint8Array | null;
 }
 
+/**
+ * A list of byte strings per document (MinHash bands), computed for a whole batch at once because
+ * its kernel runs over many documents; stored as `list<binary>`. Null where the reference gives None.
+ */
+export interface BandsDocSignal extends SignalSpec {
+  readonly level: 'doc';
+  readonly type: 'bands';
+  computeBatch(views: readonly TextView[]): (readonly Uint8Array[] | null)[];
+  compute(view: TextView, ctx: SignalContext): readonly Uint8Array[] | null;
+}
+
 /** One value per raw line of the document, aligned with the `line_ends` column. */
 export interface LineSignal extends SignalSpec {
   readonly level: 'line';
@@ -55,7 +66,10 @@ export interface LineSignal extends SignalSpec {
   compute(view: TextView, ctx: SignalContext): ArrayLike<number>;
 }
 
-export type SignalDefinition = NumericDocSignal | StringDocSignal | BytesDocSignal | LineSignal;
+export type SignalDefinition = NumericDocSignal | StringDocSignal | BytesDocSignal | BandsDocSignal | LineSignal;
+
+/** A document-level value of any signal type. */
+export type DocValue = number | string | Uint8Array | readonly Uint8Array[] | null;
 
 /** A family of signals defined in one file; the version is bumped whenever a definition changes. */
 export interface SignalFamily {

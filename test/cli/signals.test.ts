@@ -24,7 +24,7 @@ describe('sieve signals on the web corpus (issue 2 done-when)', () => {
     const types = Object.fromEntries(schema.map((r) => [r.column_name, r.column_type]));
     const expected: Record<string, string> = { id: 'VARCHAR', line_ends: 'UINTEGER[]' };
     for (const { signal } of listSignals()) {
-      const scalar = { f64: 'DOUBLE', i64: 'BIGINT', str: 'VARCHAR', bytes: 'BLOB' }[signal.type];
+      const scalar = { f64: 'DOUBLE', i64: 'BIGINT', str: 'VARCHAR', bytes: 'BLOB', bands: 'BLOB[]' }[signal.type];
       expected[signal.name] = signal.level === 'line' ? `${scalar}[]` : scalar;
     }
     assert.deepEqual(types, expected);
