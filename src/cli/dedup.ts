@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { KEEP_RULES, type KeepRule } from '../dedup/clusters.js';
-import { dedup, DEFAULT_MEMORY } from '../dedup/dedup.js';
+import { dedup } from '../dedup/dedup.js';
+import { DEFAULT_MEMORY, parseMemory } from '../dedup/step-options.js';
 import { DEDUP_THRESHOLDS } from '../dedup/keys.js';
 import { DEDUP_METHODS, type DedupMethod } from '../dedup/shard-keyer.js';
 import { SieveError } from '../errors.js';
@@ -14,15 +15,6 @@ interface DedupCliOptions extends InputCliOptions {
   keep?: KeepRule;
   verify?: boolean;
   memory: string;
-}
-
-/** `--memory 512MB`, `2GB`, `1GiB` or a byte count. */
-export function parseMemory(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(text.trim());
-  if (!m) throw new SieveError('E_USAGE', `--memory ${text}: give a size such as 512MB or 2GB`);
-  const unit = (m[2] ?? 'b').toLowerCase();
-  const scale: Record<string, number> = { b: 1, kb: 1e3, kib: 2 ** 10, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30 };
-  return Math.round(Number(m[1]) * scale[unit]);
 }
 
 export function dedupCommand(): Command {
@@ -47,7 +39,7 @@ export function dedupCommand(): Command {
         key: opts.key,
         keep: opts.keep,
         verify: opts.verify === true,
-        memory: parseMemory(opts.memory),
+        memory: memoryOption(opts.memory),
         onProgress: progressReporter(),
       });
       const t = summary.manifest.totals;
@@ -59,4 +51,10 @@ export function dedupCommand(): Command {
         t.documents,
       );
     });
+}
+
+function memoryOption(text: string): number {
+  const bytes = parseMemory(text);
+  if (bytes === undefined) throw new SieveError('E_USAGE', `--memory ${text}: give a size such as 512MB or 2GB`);
+  return bytes;
 }

@@ -7,6 +7,7 @@ import { resolveClusters, type KeepRule } from './clusters.js';
 import { CLUSTERS_FILE, duplicatesPath, writeDedupOutputs } from './dedup-outputs.js';
 import { runDedupKeysTask, type DedupKeysResult, type DedupKeysTask } from './dedup-task.js';
 import { bandSpec } from './keys.js';
+import { DEFAULT_MEMORY } from './step-options.js';
 import { parseExactKey, type DedupMethod, type DedupSpec, type ExactKey } from './shard-keyer.js';
 
 export interface DedupOptions extends ReadRunOptions {
@@ -51,7 +52,6 @@ export interface DedupSummary {
   readonly elapsedMs: number;
 }
 
-export const DEFAULT_MEMORY = 1 << 30;
 
 /** The comparison a dedup run makes, from its options. */
 export function dedupSpec(options: Pick<DedupOptions, 'method' | 'threshold' | 'key' | 'verify'>): DedupSpec {

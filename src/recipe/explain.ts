@@ -39,8 +39,11 @@ export interface ExplainReport {
   readonly recipe: string;
   readonly documents: number;
   readonly rejected: number;
+  /** Documents kept by the rule steps alone: corpus-wide steps are not explained. */
   readonly kept: number;
   readonly rules: readonly RuleReport[];
+  /** The recipe's corpus-wide steps (dedup, resample), which explain leaves out: they depend on the whole corpus. */
+  readonly notExplained: readonly string[];
 }
 
 export interface RuleReport {
@@ -211,5 +214,6 @@ export async function explainRecipe(options: ExplainOptions): Promise<ExplainRep
         at: SWEEP_FACTORS.map((factor, f) => ({ value: Number((v.constant * factor).toPrecision(6)), kept: results.reduce((n, res) => n + res.sweep[r][c][f], 0) })),
       })),
     })),
+    notExplained: recipe.steps.filter((s) => s.kind === 'dedup' || s.kind === 'resample').map((s) => s.name),
   };
 }

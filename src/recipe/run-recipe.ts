@@ -1,9 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { resolveClusters } from '../dedup/clusters.js';
+import { writeDedupOutputs } from '../dedup/dedup-outputs.js';
+import { dedupStepOptions, type DedupStepOptions } from '../dedup/step-options.js';
 import { SieveError } from '../errors.js';
 import { writeManifest } from '../pipeline/manifest.js';
 import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { parseRecipeText, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
+import { parseRecipeText, recipeStages, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
+import type { GlobalStep, Recipe } from './recipe.js';
 
 export interface RunRecipeOptions extends ReadRunOptions {
   /** Path of the recipe YAML. */
@@ -56,29 +61,56 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
     throw new SieveError('E_INPUT_MISSING', `cannot read recipe ${options.recipe}: ${(err as Error).message}`, { location: { file: options.recipe }, cause: err });
   }
   const recipe = parseRecipeText(recipeText, options.recipe);
-  const global = recipe.steps.find((s) => s.kind === 'dedup' || s.kind === 'resample');
-  if (global) {
-    throw new SieveError('E_RECIPE', `the ${global.kind} step (line ${global.line}) is not available in this version: recipes can use keep and keep_lines`, {
-      location: { file: options.recipe, line: global.line },
+  const resample = recipe.steps.find((s) => s.kind === 'resample');
+  if (resample) {
+    throw new SieveError('E_RECIPE', `the resample step (line ${resample.line}) is not available in this version: recipes can use keep, keep_lines and dedup`, {
+      location: { file: options.recipe, line: resample.line },
     });
   }
   const onError = options.onError ?? 'fail';
-  const { results, elapsedMs } = await runShards<RecipeTask, RecipeShardResult>({
-    inputs: options.inputs,
-    out: options.out,
-    onError,
-    workers: options.workers,
-    onProgress: options.onProgress,
-    runInProcess: runRecipeTask,
-    task: (shard, shared) => ({
-      ...shardInput(options, shard, shared),
-      kind: 'recipe',
-      recipeText,
-      recipePath: options.recipe,
-      keepSignals: options.keepSignals ?? false,
-      signalSources: options.signals,
-    }),
-  });
+  const stages = recipeStages(recipe);
+  const workDir = join(options.out, '.work');
+  await rm(workDir, { recursive: true, force: true });
+  let elapsedMs = 0;
+  let previous: { results: RecipeShardResult[]; step: GlobalStep; stageDir: string } | undefined;
+  const perStage: RecipeShardResult[][] = [];
+  for (let k = 0; k < stages.length; k++) {
+    const then = stages[k].then;
+    const stageDir = join(workDir, `stage-${k + 1}`);
+    const dedupOptions = then ? (dedupStepOptions(then.options) as DedupStepOptions) : undefined;
+    const staged = previous;
+    const run = await runShards<RecipeTask, RecipeShardResult>({
+      inputs: options.inputs,
+      out: options.out,
+      onError,
+      workers: options.workers,
+      onProgress: options.onProgress,
+      runInProcess: runRecipeTask,
+      task: (shard, shared) => ({
+        ...shardInput(options, shard, shared),
+        kind: 'recipe',
+        recipeText,
+        recipePath: options.recipe,
+        keepSignals: options.keepSignals ?? false,
+        signalSources: options.signals,
+        stage: k,
+        ...(staged
+          ? { staged: { path: join(staged.stageDir, `${shared.slot}.jsonl`), droppedFile: join(staged.stageDir, 'dropped', `${shared.slot}.bin`), droppedBy: staged.step.name } }
+          : {}),
+        ...(then && dedupOptions ? { next: { stagePath: join(stageDir, `${shared.slot}.jsonl`), dedup: { workDir: join(stageDir, 'dedup'), shard: shared.slot, spec: dedupOptions.spec } } } : {}),
+      }),
+    });
+    elapsedMs += run.elapsedMs;
+    perStage.push(run.results);
+    if (then && dedupOptions) {
+      const started = performance.now();
+      await resolveDedupStep(stageDir, dedupOutputDir(options.out, recipe, then), dedupOptions, run.results);
+      elapsedMs += performance.now() - started;
+      previous = { results: run.results, step: then, stageDir };
+    }
+  }
+  await rm(workDir, { recursive: true, force: true });
+  const results = mergeStages(perStage);
   const inputs = results.map(({ ok: _ok, ...rest }) => rest);
   const dropped: Record<string, number> = {};
   for (const step of recipe.steps) dropped[step.name] = 0;
@@ -116,4 +148,37 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
   };
   const manifestPath = await writeManifest(options.out, manifest);
   return { manifest, manifestPath, elapsedMs };
+}
+
+/** Where a dedup step writes `clusters.parquet` and `duplicates/`: `dedup/`, or `dedup-<n>/` for the n-th of several. */
+function dedupOutputDir(out: string, recipe: Recipe, step: GlobalStep): string {
+  const dedups = recipe.steps.filter((s) => s.kind === 'dedup');
+  const n = dedups.indexOf(step);
+  return join(out, n === 0 ? 'dedup' : `dedup-${n + 1}`);
+}
+
+/** Links the survivors keyed by a stage, writes the dedup's outputs, and leaves each shard's dropped positions for the next stage. */
+async function resolveDedupStep(stageDir: string, outDir: string, options: DedupStepOptions, results: readonly RecipeShardResult[]): Promise<void> {
+  const workDir = join(stageDir, 'dedup');
+  const clusters = resolveClusters({
+    workDir,
+    shardDocs: results.map((r) => r.kept),
+    keep: options.keep,
+    memory: options.memory,
+    verifyThreshold: options.spec.verify ? options.spec.threshold : undefined,
+  });
+  const dropped = await writeDedupOutputs(outDir, workDir, clusters, results.map((r) => ({ name: r.name, shardId: r.name, documents: r.kept })));
+  await mkdir(join(stageDir, 'dropped'), { recursive: true });
+  await Promise.all(dropped.map((d, s) => writeFile(join(stageDir, 'dropped', `${s}.bin`), new Uint8Array(d.buffer, d.byteOffset, d.byteLength))));
+}
+
+/** One result per input from the results of every stage: read counts from the first, kept and outputs from the last, drops from all. */
+function mergeStages(stages: readonly RecipeShardResult[][]): RecipeShardResult[] {
+  const first = stages[0];
+  const last = stages[stages.length - 1];
+  return first.map((r, i) => {
+    const dropped: Record<string, number> = {};
+    for (const stage of stages) for (const [k, v] of Object.entries(stage[i].dropped)) dropped[k] = (dropped[k] ?? 0) + v;
+    return { ...r, kept: last[i].kept, keptCharacters: last[i].keptCharacters, outputs: last[i].outputs, dropped };
+  });
 }
