@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'E_INPUT_FIELD',
   'E_INPUT_TRUNCATED',
   'E_INPUT_FORMAT',
+  'E_INPUT_UNREADABLE',
   'E_IO',
   'E_SIGNAL',
   'E_MISSING_DEP',

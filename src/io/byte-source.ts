@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { constants, createReadStream, type Stats } from 'node:fs';
+import { access, readlink, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -19,22 +19,49 @@ export interface ByteSource {
 
 const CHUNK = 1 << 20;
 
-/** Checks that an input path exists and is a readable file, with errors that name it. */
-export async function checkInputFile(path: string): Promise<number> {
+/**
+ * Checks that an input path exists and can be read, with errors that name it and say why. Returns
+ * the size of a regular file; undefined for a stream (a FIFO such as `<(zcat …)`, a character device),
+ * whose size says nothing about its content.
+ */
+export async function checkInputFile(path: string): Promise<number | undefined> {
+  let st: Stats;
   try {
-    const st = await stat(path);
-    if (st.isDirectory()) {
-      throw new SieveError('E_INPUT_MISSING', `input is a directory, not a file: ${path}`, { location: { file: path } });
-    }
-    return st.size;
+    st = await stat(path);
+    await access(path, constants.R_OK);
   } catch (err) {
-    if (err instanceof SieveError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new SieveError('E_INPUT_MISSING', `input does not exist: ${path}`, { location: { file: path } });
-    }
-    throw toSieveError(err, 'E_IO', `cannot read input ${path}`, { file: path });
+    throw await inputOpenError(err, path);
   }
+  if (st.isDirectory()) {
+    throw new SieveError('E_INPUT_MISSING', `input is a directory, not a file: ${path}`, { location: { file: path } });
+  }
+  return st.isFile() ? st.size : undefined;
+}
+
+/** Why an input cannot be opened, for the system errors that say something about the file rather than the machine. */
+const UNREADABLE: Readonly<Record<string, { readonly reason: string; readonly hint?: string }>> = {
+  EACCES: { reason: 'permission denied', hint: 'check the permissions of the file and its folders (ls -l)' },
+  EPERM: { reason: 'operation not permitted', hint: 'check the permissions of the file and its folders (ls -l)' },
+  ELOOP: { reason: 'too many levels of symbolic links (a link loop?)', hint: 'see where the link leads with readlink -f' },
+  ENXIO: { reason: 'not a file that can be read (a socket?)' },
+  ENAMETOOLONG: { reason: 'its name is too long' },
+  EIO: { reason: 'input/output error from the device' },
+};
+
+/** The SieveError for a failed stat, access, open or read of an input, by its system error code. */
+export async function inputOpenError(err: unknown, file: string): Promise<SieveError> {
+  const code = (err as NodeJS.ErrnoException).code;
+  const location = { file };
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    // A link to nowhere exists as a name, which makes "does not exist" puzzling.
+    const target = await readlink(file).catch(() => undefined);
+    const what = target === undefined ? `input does not exist: ${file}` : `input is a dangling symbolic link: ${file} -> ${target}`;
+    return new SieveError('E_INPUT_MISSING', what, { location, cause: err });
+  }
+  if (code === 'EISDIR') return new SieveError('E_INPUT_MISSING', `input is a directory, not a file: ${file}`, { location, cause: err });
+  const known = code === undefined ? undefined : UNREADABLE[code];
+  if (known) return new SieveError('E_INPUT_UNREADABLE', `cannot read input: ${known.reason} (${code})`, { location, severity: 'shard', hint: known.hint, cause: err });
+  return toSieveError(err, 'E_IO', `cannot read input ${file}`, location);
 }
 
 /** Opens a file (or `-` for stdin) and decompresses it as its magic bytes say. */
@@ -62,10 +89,7 @@ async function* countingChunks(stream: Readable, file: string, count: (n: number
       yield buf;
     }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new SieveError('E_INPUT_MISSING', `input does not exist: ${file}`, { location: { file } });
-    if (code === 'EISDIR') throw new SieveError('E_INPUT_MISSING', `input is a directory, not a file: ${file}`, { location: { file } });
-    throw toSieveError(err, 'E_IO', `cannot read ${file}`, { file });
+    throw await inputOpenError(err, file);
   }
 }
 

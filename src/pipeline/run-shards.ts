@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { mkdir, stat } from 'node:fs/promises';
 import { Piscina } from 'piscina';
 import { SieveError } from '../errors.js';
+import { checkInputFile } from '../io/byte-source.js';
 import { expandInputs, type InputShard } from '../io/inputs.js';
 import type { Format } from '../io/formats.js';
 import type { OnError } from '../io/read-options.js';
@@ -104,11 +105,7 @@ export async function runShards<T, R extends { readonly ok: true }>(options: Run
   const shards = await expandInputs(options.inputs);
   const sizes = await Promise.all(shards.map((s) => (s.path === '-' ? 0 : stat(s.path).then((st) => st.size, () => 0))));
   if (options.onError === 'fail') {
-    for (const s of shards) {
-      if (s.path !== '-' && (await stat(s.path).catch(() => undefined)) === undefined) {
-        throw new SieveError('E_INPUT_MISSING', `input does not exist: ${s.path}`, { location: { file: s.path } });
-      }
-    }
+    for (const s of shards) if (s.path !== '-') await checkInputFile(s.path);
   }
   await mkdir(options.out, { recursive: true });
 
