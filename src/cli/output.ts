@@ -19,15 +19,23 @@ export function printError(err: unknown, debug: boolean): void {
   }
   if (err instanceof SieveError) {
     const where = err.location ? ` at ${formatLocation(err.location)}` : '';
-    process.stderr.write(`sieve: ${err.code}: ${err.message}${where}\n`);
-    if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
+    process.stderr.write(`sieve: ${err.code}: ${printable(err.message + where)}\n`);
+    if (err.hint) process.stderr.write(`  hint: ${printable(err.hint)}\n`);
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`sieve: internal error: ${message}\n`);
+  process.stderr.write(`sieve: internal error: ${printable(message)}\n`);
   if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('  (rerun with --debug for the stack trace, and please report it)\n');
+}
+
+/**
+ * Control characters escaped as `\uXXXX`: messages quote input bytes (a NUL, an ESC starting a
+ * terminal sequence, a newline in a file name) and must stay one harmless line on a terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** `1234567` → `1,234,567` (without Intl, whose first use costs ~25 ms of start-up). */
