@@ -15,9 +15,19 @@ export interface ReadOptions {
   readonly onError?: OnError;
   /** Shard name used in default ids. @default the file name without extensions */
   readonly name?: string;
+  /**
+   * Longest JSON line (decompressed bytes) read as a record; a longer one is rejected
+   * (E_INPUT_TOO_LARGE) without being held in memory. @default 128 MiB
+   */
+  readonly maxRecordBytes?: number;
   /** Keep each JSON line's text on the document (`Document.raw`), to write records back verbatim. @default false */
   readonly keepRaw?: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
 export const DEFAULT_BATCH_CHARS = 8_000_000;
+/**
+ * A document takes about 25 bytes of memory per character while its signals are computed (2.3 GB
+ * at 100 MB), and V8 caps a string at 2^29 − 24 units: 128 MiB keeps one record well inside both.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 128 * 2 ** 20;
