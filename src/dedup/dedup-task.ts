@@ -1,13 +1,13 @@
 /** The per-shard stage of `sieve dedup`: read one input and spill its keys and document table. */
 
-import type { Rejection } from '../document.js';
 import { SieveError } from '../errors.js';
 import { kindFromName } from '../io/formats.js';
 import { parquetInfo, readParquetBatches } from '../io/parquet.js';
 import { readDocuments } from '../io/read-documents.js';
 import { getBackend } from '../native.js';
 import type { ShardInput, TaskOutcome } from '../pipeline/run-shards.js';
-import { countRejected, failure, writeRejections } from '../pipeline/shard-task.js';
+import { RejectionLog } from '../pipeline/rejection-log.js';
+import { failure } from '../pipeline/shard-task.js';
 import { bandSpec } from './keys.js';
 import { ShardKeyer, type DedupSpec } from './shard-keyer.js';
 
@@ -43,7 +43,7 @@ export async function holdsSignatures(path: string, format: string | undefined, 
 }
 
 export async function runDedupKeysTask(task: DedupKeysTask): Promise<TaskOutcome<DedupKeysResult>> {
-  const rejections: Rejection[] = [];
+  const rejections = new RejectionLog(task.outDir, task.name);
   let characters = 0;
   let shardId = task.name;
   const keyer = new ShardKeyer(task.workDir, task.shard, task.spec, getBackend());
@@ -70,7 +70,7 @@ export async function runDedupKeysTask(task: DedupKeysTask): Promise<TaskOutcome
       const read = readDocuments(task.input, { textField: task.textField, idField: task.idField, format: task.inputFormat, onError: task.onError, name: task.name });
       for await (const batch of read) {
         if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
-        rejections.push(...batch.rejected);
+        rejections.add(batch.rejected);
         keyer.addDocuments(batch.documents);
         for (const d of batch.documents) characters += d.text.length;
         if (progress) {
@@ -83,15 +83,18 @@ export async function runDedupKeysTask(task: DedupKeysTask): Promise<TaskOutcome
     keyer.close();
     const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
     const wholeFile = e.severity === 'shard' || e.code === 'E_INPUT_MISSING';
-    if (task.onError !== 'skip' || !wholeFile) return failure(task, e);
+    if (task.onError !== 'skip' || !wholeFile) {
+      await rejections.discard();
+      return failure(task, e);
+    }
     // The whole file is rejected: its partial keys must not count, so it becomes an empty shard.
     new ShardKeyer(task.workDir, task.shard, task.spec, getBackend()).close();
-    rejections.push({ location: e.location ?? { file: task.input }, code: e.code, reason: e.message });
-    const rejectedFile = await writeRejections(task, rejections);
-    return { ok: true, input: task.input, name: task.name, source, shardId, documents: 0, keyed: 0, rejected: countRejected(rejections), characters: 0, rejectedFile };
+    rejections.add([{ location: e.location ?? { file: task.input }, code: e.code, reason: e.message }]);
+    const rejectedFile = await rejections.close();
+    return { ok: true, input: task.input, name: task.name, source, shardId, documents: 0, keyed: 0, rejected: rejections.count, characters: 0, rejectedFile };
   }
   keyer.close();
-  const rejectedFile = rejections.length > 0 ? await writeRejections(task, rejections) : undefined;
+  const rejectedFile = await rejections.close();
   return {
     ok: true,
     input: task.input,
@@ -100,7 +103,7 @@ export async function runDedupKeysTask(task: DedupKeysTask): Promise<TaskOutcome
     shardId,
     documents: keyer.documents,
     keyed: keyer.keyed,
-    rejected: countRejected(rejections),
+    rejected: rejections.count,
     characters,
     ...(rejectedFile ? { rejectedFile } : {}),
   };

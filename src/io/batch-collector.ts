@@ -27,10 +27,14 @@ export class BatchCollector {
     return this.documents.length >= this.maxDocs || this.chars >= this.maxChars;
   }
 
-  /** Throws the error in `fail` mode; records it as a rejection in `skip` mode. */
-  reject(err: SieveError): void {
+  /**
+   * Throws the error in `fail` mode; records it as a rejection in `skip` mode. True when the batch
+   * should be taken: rejections count towards its size, so a file of bad lines streams too.
+   */
+  reject(err: SieveError): boolean {
     if (!this.skip) throw err;
     this.rejected.push({ location: err.location ?? { file: this.shard }, code: err.code, reason: err.message });
+    return this.documents.length + this.rejected.length >= this.maxDocs;
   }
 
   get size(): number {

@@ -54,12 +54,12 @@ export async function* readJsonl(source: ByteSource, name: string, options: Read
       if (out.add(maker.make(record as Record<string, unknown>, location, index, keepRaw ? line : undefined))) yield out.take();
     } catch (err) {
       if (!(err instanceof SieveError)) throw err;
-      out.reject(err);
+      if (out.reject(err)) yield out.take();
     }
   }
 
   /** A line over the limit, of which only the length was kept. */
-  function rejectOversize(length: number): void {
+  function* rejectOversize(length: number): Generator<DocumentBatch> {
     lineNo++;
     records++;
     const location = { file, line: lineNo, byteOffset };
@@ -69,7 +69,7 @@ export async function* readJsonl(source: ByteSource, name: string, options: Read
       severity: 'shard',
       hint: 'split the document, or raise the limit with the maxRecordBytes read option',
     });
-    out.reject(err);
+    if (out.reject(err)) yield out.take();
   }
 
   try {
@@ -79,7 +79,7 @@ export async function* readJsonl(source: ByteSource, name: string, options: Read
         const piece = chunk.subarray(pos, nl);
         pos = nl + 1;
         if (oversize >= 0 || pendingBytes + piece.length > maxRecord) {
-          rejectOversize(Math.max(oversize, pendingBytes) + piece.length);
+          yield* rejectOversize(Math.max(oversize, pendingBytes) + piece.length);
           oversize = -1;
           pending = [];
           pendingBytes = 0;
@@ -103,7 +103,7 @@ export async function* readJsonl(source: ByteSource, name: string, options: Read
         pendingBytes += rest;
       }
     }
-    if (oversize >= 0) rejectOversize(oversize);
+    if (oversize >= 0) yield* rejectOversize(oversize);
     else if (pending.length > 0) yield* handleLine(Buffer.concat(pending));
   } catch (err) {
     if (!(err instanceof SieveError) || err.code !== 'E_INPUT_TRUNCATED') throw err;

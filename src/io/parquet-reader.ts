@@ -36,7 +36,7 @@ export async function* readParquetDocuments(path: string, name: string, options:
         if (out.add(maker.make(record, { file: path, record: row }, row))) yield out.take();
       } catch (err) {
         if (!(err instanceof SieveError)) throw err;
-        out.reject(err);
+        if (out.reject(err)) yield out.take();
       }
     }
   }

@@ -53,7 +53,7 @@ export async function* readWarc(source: ByteSource, _name: string, options: Read
         if (out.add({ id, text: payload.toString('utf8'), url, meta, location })) yield out.take();
       } catch (err) {
         if (!(err instanceof SieveError)) throw err;
-        out.reject(err);
+        if (out.reject(err)) yield out.take();
       }
     }
   } catch (err) {

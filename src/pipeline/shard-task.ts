@@ -6,13 +6,14 @@ import { AsyncQueue } from '../io/async-queue.js';
 import { rpv2IdInt, rpv2Shard } from '../io/rpv2.js';
 import type { Document, Rejection } from '../document.js';
 import { SieveError, type ErrorCode, type ErrorLocation } from '../errors.js';
-import { writeJsonl, writeLines } from '../io/jsonl-writer.js';
+import { writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import { loadUt1Blacklist } from '../resources/ut1.js';
 import type { DocValue, SignalContext, SignalResources } from '../signal.js';
 import { TextView } from '../text/index.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { RejectionLog } from './rejection-log.js';
 import type { ShardInput } from './run-shards.js';
 import { dolmaRecordWriter, rpv2RecordWriter, type ComputedDocument, type SignalLayout } from './signal-records.js';
 
@@ -62,7 +63,7 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const specs = registered.map((r) => r.signal);
   const families = [...new Set(registered.map((r) => `${r.family.id}@${r.family.version}`))];
   const layout: SignalLayout = { doc: specs.filter((s) => s.level === 'doc'), line: specs.filter((s) => s.level === 'line') };
-  const rejections: Rejection[] = [];
+  const rejections = new RejectionLog(task.outDir, task.name);
   const counts = { documents: 0, characters: 0 };
   const output = signalsOutputPath(task.format, task.name);
   const outputs = [output];
@@ -84,13 +85,16 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
   } catch (err) {
     const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
     const wholeFile = e.severity === 'shard' || e.code === 'E_INPUT_MISSING';
-    if (task.onError !== 'skip' || !wholeFile) return failure(task, e);
-    rejections.push({ location: e.location ?? { file: task.input }, code: e.code, reason: e.message });
-    const rejectedFile = await writeRejections(task, rejections);
-    return { ok: true, input: task.input, name: task.name, documents: 0, rejected: countRejected(rejections), characters: 0, outputs: [], rejectedFile };
+    if (task.onError !== 'skip' || !wholeFile) {
+      await rejections.discard();
+      return failure(task, e);
+    }
+    rejections.add([{ location: e.location ?? { file: task.input }, code: e.code, reason: e.message }]);
+    const rejectedFile = await rejections.close();
+    return { ok: true, input: task.input, name: task.name, documents: 0, rejected: rejections.count, characters: 0, outputs: [], rejectedFile };
   }
-  const rejectedFile = rejections.length > 0 ? await writeRejections(task, rejections) : undefined;
-  return { ok: true, input: task.input, name: task.name, ...counts, rejected: countRejected(rejections), outputs, rejectedFile };
+  const rejectedFile = await rejections.close();
+  return { ok: true, input: task.input, name: task.name, ...counts, rejected: rejections.count, outputs, rejectedFile };
 }
 
 /** RPv2 keeps MinHash apart from the quality signals: `<name>.minhash.parquet` (spec §5.3). */
@@ -152,12 +156,12 @@ export function cachedUt1(dir: string): Promise<ReadonlyMap<string, number>> {
   return map;
 }
 
-/** Reads the shard and yields its documents' signals batch by batch; rejections and counts are collected on the side. */
+/** Reads the shard and yields its documents' signals batch by batch; rejections are logged and counts kept on the side. */
 async function* computeShard(
   task: ShardTask,
   layout: SignalLayout,
   resources: SignalResources,
-  rejections: Rejection[],
+  rejections: RejectionLog,
   counts: { documents: number; characters: number },
 ): AsyncGenerator<ComputedDocument[]> {
   const progress = task.progress ? new Float64Array(task.progress) : undefined;
@@ -166,7 +170,7 @@ async function* computeShard(
   const read = readDocuments(task.input, { textField: task.textField, idField: task.idField, format: task.inputFormat, onError: task.onError, name: task.name });
   for await (const batch of read) {
     if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
-    rejections.push(...batch.rejected);
+    rejections.add(batch.rejected);
     const out: ComputedDocument[] = [];
     const views = batch.documents.map((d) => new TextView(d.text));
     const batchValues = computeBatchSignals(layout, views, task.input);
@@ -232,15 +236,6 @@ export function failure(task: { readonly input: string; readonly name: string },
 
 export function countRejected(rejections: readonly Rejection[]): number {
   return rejections.reduce((n, r) => n + (r.count ?? 1), 0);
-}
-
-export async function writeRejections(task: { readonly outDir: string; readonly name: string }, rejections: readonly Rejection[]): Promise<string> {
-  const rel = join('rejected', `${task.name}.jsonl`);
-  await writeJsonl(
-    join(task.outDir, rel),
-    rejections.map((r) => ({ ...r.location, code: r.code, reason: r.reason, ...(r.count !== undefined ? { count: r.count } : {}) })),
-  );
-  return rel;
 }
 
 /** `--lang` wins; else the document's own `language`/`lang` field (RPv2, CCNet, Dolma); else English. */

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type { Rejection } from '../document.js';
 import { SieveError } from '../errors.js';
 import { readDocuments } from '../io/read-documents.js';
 import { runShards, shardInput, type ReadRunOptions, type ShardInput, type TaskOutcome } from '../pipeline/run-shards.js';
@@ -120,7 +119,7 @@ export async function runExplainTask(task: ExplainTask): Promise<TaskOutcome<Exp
   const variants = sweepVariants(steps);
   const failures = new Map<string, number>();
   const sweep = variants.map((vs) => vs.map(() => new Array<number>(SWEEP_FACTORS.length).fill(0)));
-  const rejections: Rejection[] = [];
+  let rejected = 0;
   let documents = 0;
   try {
     const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
@@ -128,7 +127,7 @@ export async function runExplainTask(task: ExplainTask): Promise<TaskOutcome<Exp
     const read = readDocuments(task.input, { textField: task.textField, idField: task.idField, format: task.inputFormat, onError: task.onError, name: task.name });
     for await (const batch of read) {
       if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
-      rejections.push(...batch.rejected);
+      rejected += countRejected(batch.rejected);
       const states = batch.documents.map((d) => new DocumentState(d, documentLanguage(d, task.lang ?? recipe.lang), resources));
       documents += states.length;
       const fails = steps.map(() => new Uint8Array(states.length));
@@ -161,9 +160,9 @@ export async function runExplainTask(task: ExplainTask): Promise<TaskOutcome<Exp
   } catch (err) {
     const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
     if (task.onError !== 'skip' || !(e.severity === 'shard' || e.code === 'E_INPUT_MISSING')) return failure(task, e);
-    rejections.push({ location: e.location ?? { file: task.input }, code: e.code, reason: e.message });
+    rejected++;
   }
-  return { ok: true, input: task.input, name: task.name, documents, rejected: countRejected(rejections), failures: [...failures].sort(), sweep };
+  return { ok: true, input: task.input, name: task.name, documents, rejected, failures: [...failures].sort(), sweep };
 }
 
 export interface ExplainOptions extends ReadRunOptions {

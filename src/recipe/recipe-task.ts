@@ -4,12 +4,13 @@ import type { RecordBatch } from 'apache-arrow';
 import { getSignal, listSignals } from '../../signals/index.js';
 import { SignalBatchBuilder } from '../columns/signal-columns.js';
 import { ShardKeyer, type DedupSpec } from '../dedup/shard-keyer.js';
-import type { Document, Rejection } from '../document.js';
+import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
 import { writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
-import { cachedUt1, documentLanguage, failure, writeRejections, countRejected } from '../pipeline/shard-task.js';
+import { RejectionLog } from '../pipeline/rejection-log.js';
+import { cachedUt1, documentLanguage, failure } from '../pipeline/shard-task.js';
 import type { ShardInput, TaskOutcome } from '../pipeline/run-shards.js';
 import { getBackend } from '../native.js';
 import type { SignalResources } from '../signal.js';
@@ -105,7 +106,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   const allRules = recipe.steps.filter((s): s is RuleStep => s.kind === 'keep' || s.kind === 'keep_lines');
   const steps = recipeStages(recipe)[task.stage ?? 0].steps;
   const dropped: Record<string, number> = Object.fromEntries([...(task.staged ? [task.staged.droppedBy] : []), ...steps.map((s) => s.name)].map((n) => [n, 0]));
-  const rejections: Rejection[] = [];
+  const rejections = new RejectionLog(task.outDir, task.name);
   const counts = { documents: 0, kept: 0, characters: 0, keptCharacters: 0 };
   const keptPath = join(KEPT_DIR, `${task.name}.jsonl.gz`);
   const signalsPath = join('signals', `${task.name}.signals.parquet`);
@@ -158,39 +159,52 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     keyer?.close();
     const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
     const wholeFile = e.severity === 'shard' || e.code === 'E_INPUT_MISSING';
-    if (task.onError !== 'skip' || !wholeFile || task.staged) return failure(task, e);
-    rejections.push({ location: e.location ?? { file: task.input }, code: e.code, reason: e.message });
-    const rejectedFile = await writeRejections(task, rejections);
+    if (task.onError !== 'skip' || !wholeFile || task.staged) {
+      await rejections.discard();
+      return failure(task, e);
+    }
+    rejections.add([{ location: e.location ?? { file: task.input }, code: e.code, reason: e.message }]);
+    const rejectedFile = await rejections.close();
     const none = Object.fromEntries(steps.map((s) => [s.name, 0]));
     if (task.next) {
       // Later stages read the stage file: the rejected shard goes on as an empty one.
       new ShardKeyer(task.next.dedup.workDir, task.next.dedup.shard, task.next.dedup.spec, getBackend()).close();
       await writeLines(task.next.stagePath, []);
     }
-    return { ok: true, input: task.input, name: task.name, documents: 0, kept: 0, dropped: none, rejected: countRejected(rejections), characters: 0, keptCharacters: 0, outputs: [], rejectedFile };
+    return { ok: true, input: task.input, name: task.name, documents: 0, kept: 0, dropped: none, rejected: rejections.count, characters: 0, keptCharacters: 0, outputs: [], rejectedFile };
   }
-  const rejectedFile = rejections.length > 0 ? await writeRejections(task, rejections) : undefined;
+  const rejectedFile = await rejections.close();
   const outputs = task.next ? [] : task.keepSignals ? [keptPath, signalsPath] : [keptPath];
   const signalsFrom = precomputed?.path;
-  return { ok: true, input: task.input, name: task.name, ...counts, dropped, rejected: countRejected(rejections), outputs, rejectedFile, ...(signalsFrom ? { signalsFrom } : {}) };
+  return {
+    ok: true,
+    input: task.input,
+    name: task.name,
+    ...counts,
+    dropped,
+    rejected: rejections.count,
+    outputs,
+    rejectedFile,
+    ...(signalsFrom ? { signalsFrom } : {}),
+  };
 }
 
 /**
  * The documents a stage starts from, as recipe states, batch by batch: the input (stage 0, with
- * its rejections collected), or the previous stage's survivors less those its corpus-wide step
+ * its rejections logged), or the previous stage's survivors less those its corpus-wide step
  * dropped (counted under that step's name).
  */
 async function* stageInput(
   task: RecipeTask,
   lang: (d: Document) => string,
   resources: SignalResources,
-  rejections: Rejection[],
+  rejections: RejectionLog,
   dropped: Record<string, number>,
 ): AsyncGenerator<DocumentState[]> {
   if (!task.staged) {
     const read = readDocuments(task.input, { textField: task.textField, idField: task.idField, format: task.inputFormat, onError: task.onError, name: task.name, keepRaw: true });
     for await (const batch of read) {
-      rejections.push(...batch.rejected);
+      rejections.add(batch.rejected);
       yield batch.documents.map((d) => new DocumentState(d, lang(d), resources));
     }
     return;
@@ -295,6 +309,7 @@ function signalBuilder(names: readonly string[]): { add(states: readonly Documen
     },
   };
 }
+
 
 async function* fromList<T>(items: readonly T[]): AsyncGenerator<T> {
   yield* items;
