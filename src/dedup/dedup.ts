@@ -1,7 +1,6 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { writeManifest } from '../pipeline/manifest.js';
 import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
+import { withWorkDir } from '../pipeline/work-dir.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { resolveClusters, type KeepRule } from './clusters.js';
 import { CLUSTERS_FILE, duplicatesPath, writeDedupOutputs } from './dedup-outputs.js';
@@ -75,27 +74,27 @@ export async function dedup(options: DedupOptions): Promise<DedupSummary> {
   const keep = options.keep ?? (spec.method === 'exact' ? 'first' : 'cluster-id');
   const memory = options.memory ?? DEFAULT_MEMORY;
   const onError = options.onError ?? 'fail';
-  const workDir = join(options.out, '.work');
-  await rm(workDir, { recursive: true, force: true });
-  const { results, elapsedMs: keysMs } = await runShards<DedupKeysTask, DedupKeysResult>({
-    inputs: options.inputs,
-    out: options.out,
-    onError,
-    workers: options.workers,
-    onProgress: options.onProgress,
-    runInProcess: runDedupKeysTask,
-    task: (shard, shared) => ({ ...shardInput(options, shard, shared), kind: 'dedup-keys', workDir, shard: shared.slot, spec }),
+  const { results, keysMs, started, clusters, dropped } = await withWorkDir(options.out, async (workDir) => {
+    const { results, elapsedMs: keysMs } = await runShards<DedupKeysTask, DedupKeysResult>({
+      inputs: options.inputs,
+      out: options.out,
+      onError,
+      workers: options.workers,
+      onProgress: options.onProgress,
+      runInProcess: runDedupKeysTask,
+      task: (shard, shared) => ({ ...shardInput(options, shard, shared), kind: 'dedup-keys', workDir, shard: shared.slot, spec }),
+    });
+    const started = performance.now();
+    const clusters = resolveClusters({
+      workDir,
+      shardDocs: results.map((r) => r.documents),
+      keep,
+      memory,
+      verifyThreshold: spec.verify ? spec.threshold : undefined,
+    });
+    const dropped = await writeDedupOutputs(options.out, workDir, clusters, results.map((r) => ({ name: r.name, shardId: r.shardId, documents: r.documents })));
+    return { results, keysMs, started, clusters, dropped };
   });
-  const started = performance.now();
-  const clusters = resolveClusters({
-    workDir,
-    shardDocs: results.map((r) => r.documents),
-    keep,
-    memory,
-    verifyThreshold: spec.verify ? spec.threshold : undefined,
-  });
-  const dropped = await writeDedupOutputs(options.out, workDir, clusters, results.map((r) => ({ name: r.name, shardId: r.shardId, documents: r.documents })));
-  await rm(workDir, { recursive: true, force: true });
   const summary = clusters.summary();
   const inputs = results.map(({ ok: _ok, ...r }, s) => ({ ...r, duplicates: dropped[s].length, outputs: [duplicatesPath(r.name)] }));
   const sum = (f: (r: DedupKeysResult) => number) => results.reduce((n, r) => n + f(r), 0);

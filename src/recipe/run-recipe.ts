@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveClusters } from '../dedup/clusters.js';
 import { writeDedupOutputs } from '../dedup/dedup-outputs.js';
@@ -6,6 +6,7 @@ import { dedupStepOptions, type DedupStepOptions } from '../dedup/step-options.j
 import { SieveError } from '../errors.js';
 import { writeManifest } from '../pipeline/manifest.js';
 import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
+import { withWorkDir } from '../pipeline/work-dir.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { parseRecipeText, recipeStages, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
 import type { GlobalStep, Recipe } from './recipe.js';
@@ -69,47 +70,46 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
   }
   const onError = options.onError ?? 'fail';
   const stages = recipeStages(recipe);
-  const workDir = join(options.out, '.work');
-  await rm(workDir, { recursive: true, force: true });
   let elapsedMs = 0;
-  let previous: { results: RecipeShardResult[]; step: GlobalStep; stageDir: string } | undefined;
   const perStage: RecipeShardResult[][] = [];
-  for (let k = 0; k < stages.length; k++) {
-    const then = stages[k].then;
-    const stageDir = join(workDir, `stage-${k + 1}`);
-    const dedupOptions = then ? (dedupStepOptions(then.options) as DedupStepOptions) : undefined;
-    const staged = previous;
-    const run = await runShards<RecipeTask, RecipeShardResult>({
-      inputs: options.inputs,
-      out: options.out,
-      onError,
-      workers: options.workers,
-      onProgress: options.onProgress,
-      runInProcess: runRecipeTask,
-      task: (shard, shared) => ({
-        ...shardInput(options, shard, shared),
-        kind: 'recipe',
-        recipeText,
-        recipePath: options.recipe,
-        keepSignals: options.keepSignals ?? false,
-        signalSources: options.signals,
-        stage: k,
-        ...(staged
-          ? { staged: { path: join(staged.stageDir, `${shared.slot}.jsonl`), droppedFile: join(staged.stageDir, 'dropped', `${shared.slot}.bin`), droppedBy: staged.step.name } }
-          : {}),
-        ...(then && dedupOptions ? { next: { stagePath: join(stageDir, `${shared.slot}.jsonl`), dedup: { workDir: join(stageDir, 'dedup'), shard: shared.slot, spec: dedupOptions.spec } } } : {}),
-      }),
-    });
-    elapsedMs += run.elapsedMs;
-    perStage.push(run.results);
-    if (then && dedupOptions) {
-      const started = performance.now();
-      await resolveDedupStep(stageDir, dedupOutputDir(options.out, recipe, then), dedupOptions, run.results);
-      elapsedMs += performance.now() - started;
-      previous = { results: run.results, step: then, stageDir };
+  await withWorkDir(options.out, async (workDir) => {
+    let previous: { results: RecipeShardResult[]; step: GlobalStep; stageDir: string } | undefined;
+    for (let k = 0; k < stages.length; k++) {
+      const then = stages[k].then;
+      const stageDir = join(workDir, `stage-${k + 1}`);
+      const dedupOptions = then ? (dedupStepOptions(then.options) as DedupStepOptions) : undefined;
+      const staged = previous;
+      const run = await runShards<RecipeTask, RecipeShardResult>({
+        inputs: options.inputs,
+        out: options.out,
+        onError,
+        workers: options.workers,
+        onProgress: options.onProgress,
+        runInProcess: runRecipeTask,
+        task: (shard, shared) => ({
+          ...shardInput(options, shard, shared),
+          kind: 'recipe',
+          recipeText,
+          recipePath: options.recipe,
+          keepSignals: options.keepSignals ?? false,
+          signalSources: options.signals,
+          stage: k,
+          ...(staged
+            ? { staged: { path: join(staged.stageDir, `${shared.slot}.jsonl`), droppedFile: join(staged.stageDir, 'dropped', `${shared.slot}.bin`), droppedBy: staged.step.name } }
+            : {}),
+          ...(then && dedupOptions ? { next: { stagePath: join(stageDir, `${shared.slot}.jsonl`), dedup: { workDir: join(stageDir, 'dedup'), shard: shared.slot, spec: dedupOptions.spec } } } : {}),
+        }),
+      });
+      elapsedMs += run.elapsedMs;
+      perStage.push(run.results);
+      if (then && dedupOptions) {
+        const started = performance.now();
+        await resolveDedupStep(stageDir, dedupOutputDir(options.out, recipe, then), dedupOptions, run.results);
+        elapsedMs += performance.now() - started;
+        previous = { results: run.results, step: then, stageDir };
+      }
     }
-  }
-  await rm(workDir, { recursive: true, force: true });
+  });
   const results = mergeStages(perStage);
   const inputs = results.map(({ ok: _ok, ...rest }) => rest);
   const dropped: Record<string, number> = {};
