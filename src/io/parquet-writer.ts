@@ -40,7 +40,11 @@ export async function writeParquet(path: string, batches: AsyncIterable<arrow.Re
         rows += next.value.numRows;
         const ipc = arrow.tableToIPC(new arrow.Table(next.value), 'stream');
         const table = parquetWasm.Table.fromIPCStream(ipc);
-        for (const batch of table.recordBatches()) controller.enqueue(batch);
+        const converted = table.recordBatches();
+        // Its WebAssembly memory is otherwise freed only when V8 collects the small JS wrapper, which it
+        // has no reason to do soon: the memory grew with every batch.
+        table.free();
+        for (const batch of converted) controller.enqueue(batch);
       },
       async cancel() {
         await iterator.return?.();

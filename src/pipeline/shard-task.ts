@@ -9,6 +9,7 @@ import { SieveError, type ErrorCode, type ErrorLocation } from '../errors.js';
 import { writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
+import { DEFAULT_BATCH_SIZE } from '../io/read-options.js';
 import { loadUt1Blacklist } from '../resources/ut1.js';
 import type { DocValue, SignalContext, SignalResources } from '../signal.js';
 import { TextView } from '../text/index.js';
@@ -50,6 +51,13 @@ export type ShardResult =
     }
   | { readonly ok: false; readonly input: string; readonly name: string; readonly cancelled: boolean; readonly error: SerializedError };
 
+/**
+ * Rows per row group of the signal files. The Parquet writer holds a whole row group in memory
+ * (about 20 KB per web document, line lists included): one reading batch's worth keeps memory flat
+ * in the size of a shard (the writer's default, 65,536 rows, would hold about 1.2 GB of them).
+ */
+export const SIGNALS_ROW_GROUP_SIZE = DEFAULT_BATCH_SIZE;
+
 /** Where each format writes a shard's signals, relative to the output directory. */
 export function signalsOutputPath(format: OutputFormat, name: string): string {
   if (format === 'rpv2') return `${name}.signals.json.gz`;
@@ -74,7 +82,7 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
     if (task.format === 'parquet') {
       // One key: parquet-wasm keeps key-value metadata in a hash map, so several keys come out in random order.
       const metadata = new Map([['pajama-sieve', JSON.stringify({ version: PACKAGE_VERSION, families })]]);
-      await writeParquet(path, toRecordBatches(computed, specs, metadata), { metadata });
+      await writeParquet(path, toRecordBatches(computed, specs, metadata), { metadata, rowGroupSize: SIGNALS_ROW_GROUP_SIZE });
     } else if (task.format === 'rpv2' && layout.doc.some((s) => s.type === 'bands')) {
       outputs.push(minhashOutputPath(task.name));
       await writeRpv2WithMinhash(task, layout, computed, path);
@@ -117,7 +125,7 @@ async function writeRpv2WithMinhash(task: ShardTask, layout: SignalLayout, compu
   const builder = new SignalBatchBuilder(bands.map(({ s }) => s));
   const shardId = rpv2Shard(task.input)?.shardId ?? task.name;
   const queue = new AsyncQueue<arrow.RecordBatch>();
-  const parquet = writeParquet(join(task.outDir, minhashOutputPath(task.name)), queue);
+  const parquet = writeParquet(join(task.outDir, minhashOutputPath(task.name)), queue, { rowGroupSize: SIGNALS_ROW_GROUP_SIZE });
   async function* tee(): AsyncGenerator<ComputedDocument[]> {
     for await (const docs of computed) {
       for (const c of docs) builder.append(c.doc.id, bands.map(({ k }) => c.docValues[k]), undefined, []);

@@ -6,11 +6,12 @@ import { SignalBatchBuilder } from '../columns/signal-columns.js';
 import { ShardKeyer, type DedupSpec } from '../dedup/shard-keyer.js';
 import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
+import { AsyncQueue } from '../io/async-queue.js';
 import { writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import { RejectionLog } from '../pipeline/rejection-log.js';
-import { cachedUt1, documentLanguage, failure } from '../pipeline/shard-task.js';
+import { cachedUt1, documentLanguage, failure, SIGNALS_ROW_GROUP_SIZE } from '../pipeline/shard-task.js';
 import type { ShardInput, TaskOutcome } from '../pipeline/run-shards.js';
 import { getBackend } from '../native.js';
 import type { SignalResources } from '../signal.js';
@@ -112,10 +113,8 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   const signalsPath = join('signals', `${task.name}.signals.parquet`);
   // --keep-signals stores every rule's signals, computed on the final text.
   const signalNames = [...new Set(allRules.flatMap((s) => [...s.rule.signals]))];
-  // Only the signal values are kept for --keep-signals, batch by batch, not the documents' texts.
-  const signalBatches: RecordBatch[] = [];
   let precomputed: PrecomputedSignals | undefined;
-  const builder = task.keepSignals && !task.next ? signalBuilder(signalNames) : undefined;
+  const signalsOut = task.keepSignals && !task.next ? keptSignalsWriter(join(task.outDir, signalsPath), signalNames) : undefined;
   const keyer = task.next ? new ShardKeyer(task.next.dedup.workDir, task.next.dedup.shard, task.next.dedup.spec, getBackend()) : undefined;
   try {
     const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
@@ -145,7 +144,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
         } else {
           for (const s of states) yield keptRecord(s);
         }
-        if (builder) signalBatches.push(builder.add(states));
+        signalsOut?.add(states);
         if (progress) {
           progress[slot] = counts.documents;
           progress[slot + 1] = counts.characters;
@@ -154,9 +153,10 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     }
     await writeLines(task.next ? task.next.stagePath : join(task.outDir, keptPath), keptRecords());
     keyer?.close();
-    if (builder) await writeParquet(join(task.outDir, signalsPath), fromList(signalBatches.length > 0 ? signalBatches : [builder.add([])]));
+    await signalsOut?.close();
   } catch (err) {
     keyer?.close();
+    await signalsOut?.abort(err);
     const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
     const wholeFile = e.severity === 'shard' || e.code === 'E_INPUT_MISSING';
     if (task.onError !== 'skip' || !wholeFile || task.staged) {
@@ -289,6 +289,35 @@ function keptRecord(s: DocumentState): string {
   return JSON.stringify({ id: doc.id, text: s.text, ...(doc.url ? { url: doc.url } : {}), ...doc.meta }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
+/**
+ * `--keep-signals`: the signals of each batch's kept documents go to the Parquet writer while the
+ * kept records are written, so no more than a batch of them is held.
+ */
+function keptSignalsWriter(path: string, names: readonly string[]): { add(states: readonly DocumentState[]): void; close(): Promise<void>; abort(err: unknown): Promise<void> } {
+  const builder = signalBuilder(names);
+  const queue = new AsyncQueue<RecordBatch>();
+  let empty = true;
+  const written = writeParquet(path, queue, { rowGroupSize: SIGNALS_ROW_GROUP_SIZE });
+  // Awaited by close or abort; until then a failed write must not count as unhandled.
+  written.catch(() => undefined);
+  return {
+    add(states) {
+      queue.push(builder.add(states));
+      empty = false;
+    },
+    async close() {
+      // A shard without kept documents still gets a file with the schema.
+      if (empty) queue.push(builder.add([]));
+      queue.close();
+      await written;
+    },
+    async abort(err) {
+      queue.fail(err);
+      await written.catch(() => undefined);
+    },
+  };
+}
+
 /** Builds, per batch, the recipe's signals on each kept document's final text. */
 function signalBuilder(names: readonly string[]): { add(states: readonly DocumentState[]): RecordBatch } {
   const specs = listSignals().filter((r) => names.includes(r.signal.name)).map((r) => r.signal);
@@ -310,7 +339,3 @@ function signalBuilder(names: readonly string[]): { add(states: readonly Documen
   };
 }
 
-
-async function* fromList<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
-}
