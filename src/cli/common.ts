@@ -1,8 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { FORMATS, type Format } from '../io/formats.js';
+import { formatLocation } from '../errors.js';
+import type { DuplicateIds } from '../io/duplicate-ids.js';
+import { totalDuplicateIds } from '../pipeline/manifest.js';
 import type { Progress } from '../pipeline/run-shards.js';
-import { formatCount, formatDuration } from './output.js';
+import { formatCount, formatDuration, printable } from './output.js';
 
 /** Options every command that reads documents takes. */
 export interface InputCliOptions {
@@ -64,4 +67,14 @@ export function printSummary(command: string, human: string, fields: Record<stri
   } else {
     process.stderr.write(JSON.stringify({ command, ...fields, seconds: Number(seconds.toFixed(3)), docsPerSecond: Math.round(documents / Math.max(seconds, 1e-9)) }) + '\n');
   }
+}
+
+/** One warning line when documents reuse ids within their inputs: they were all processed, but joins by id need unique ones. */
+export function warnDuplicateIds(inputs: readonly { readonly duplicateIds?: DuplicateIds }[]): void {
+  const found = inputs.flatMap((i) => (i.duplicateIds ? [i.duplicateIds] : []));
+  if (found.length === 0) return;
+  const { id, location } = found[0].first;
+  process.stderr.write(
+    `sieve: warning: ${formatCount(totalDuplicateIds(inputs))} documents reuse an id seen earlier in their input (${found.length} of ${inputs.length} inputs; first ${printable(JSON.stringify(id))} at ${printable(formatLocation(location))}); all were processed, but joining by id (sieve run --signals) needs unique ids\n`,
+  );
 }

@@ -5,7 +5,7 @@ import { DEFAULT_MEMORY, parseMemory } from '../dedup/step-options.js';
 import { DEDUP_THRESHOLDS } from '../dedup/keys.js';
 import { DEDUP_METHODS, type DedupMethod } from '../dedup/shard-keyer.js';
 import { SieveError } from '../errors.js';
-import { addInputOptions, inputOptions, printSummary, progressReporter, type InputCliOptions } from './common.js';
+import { addInputOptions, inputOptions, printSummary, progressReporter, warnDuplicateIds, type InputCliOptions } from './common.js';
 import { formatCount } from './output.js';
 
 interface DedupCliOptions extends InputCliOptions {
@@ -42,6 +42,7 @@ export function dedupCommand(): Command {
         memory: memoryOption(opts.memory),
         onProgress: progressReporter(),
       });
+      warnDuplicateIds(summary.manifest.inputs);
       const t = summary.manifest.totals;
       printSummary(
         'dedup',

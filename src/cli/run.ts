@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { runRecipe } from '../recipe/run-recipe.js';
-import { addInputOptions, inputOptions, printSummary, progressReporter, type InputCliOptions } from './common.js';
+import { addInputOptions, inputOptions, printSummary, progressReporter, warnDuplicateIds, type InputCliOptions } from './common.js';
 import { formatCount } from './output.js';
 
 interface RunCliOptions extends InputCliOptions {
@@ -20,6 +20,7 @@ export function runCommand(): Command {
     .addHelpText('after', '\nExample:\n  $ sieve run recipes/c4.yaml shards/ --out out/c4\n')
     .action(async (recipe: string, inputs: string[], opts: RunCliOptions) => {
       const summary = await runRecipe({ ...inputOptions({ ...opts, out: opts.out as string }), recipe, inputs, signals: opts.signals, keepSignals: opts.keepSignals === true, onProgress: progressReporter() });
+      warnDuplicateIds(summary.manifest.inputs);
       const t = summary.manifest.totals;
       const share = t.documents > 0 ? ` (${((100 * t.kept) / t.documents).toFixed(1)} %)` : '';
       printSummary(

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { computeSignals } from '../pipeline/compute-signals.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../pipeline/shard-task.js';
-import { addInputOptions, inputOptions, printSummary, progressReporter, type InputCliOptions } from './common.js';
+import { addInputOptions, inputOptions, printSummary, progressReporter, warnDuplicateIds, type InputCliOptions } from './common.js';
 import { formatCount } from './output.js';
 
 interface SignalsCliOptions extends InputCliOptions {
@@ -26,6 +26,7 @@ export function signalsCommand(): Command {
         signals: opts.signals ? opts.signals.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
         onProgress: progressReporter(),
       });
+      warnDuplicateIds(summary.manifest.inputs);
       const t = summary.manifest.totals;
       printSummary(
         'signals',

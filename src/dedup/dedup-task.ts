@@ -1,6 +1,7 @@
 /** The per-shard stage of `sieve dedup`: read one input and spill its keys and document table. */
 
 import { SieveError } from '../errors.js';
+import { DuplicateIdCounter, type DuplicateIds } from '../io/duplicate-ids.js';
 import { kindFromName } from '../io/formats.js';
 import { parquetInfo, readParquetBatches } from '../io/parquet.js';
 import { readDocuments } from '../io/read-documents.js';
@@ -33,6 +34,8 @@ export interface DedupKeysResult {
   readonly rejected: number;
   readonly characters: number;
   readonly rejectedFile?: string;
+  /** Documents reusing an id seen earlier in this input, when there are any (they are keyed all the same). */
+  readonly duplicateIds?: DuplicateIds;
 }
 
 /** Whether an input is a Parquet file of MinHash signatures (ours or RPv2's) rather than documents. */
@@ -44,6 +47,7 @@ export async function holdsSignatures(path: string, format: string | undefined, 
 
 export async function runDedupKeysTask(task: DedupKeysTask): Promise<TaskOutcome<DedupKeysResult>> {
   const rejections = new RejectionLog(task.outDir, task.name);
+  const ids = new DuplicateIdCounter();
   let characters = 0;
   let shardId = task.name;
   const keyer = new ShardKeyer(task.workDir, task.shard, task.spec, getBackend());
@@ -63,6 +67,8 @@ export async function runDedupKeysTask(task: DedupKeysTask): Promise<TaskOutcome
           const first = table.getChild('shard_id')?.get(0) as string | null | undefined;
           if (first) shardId = first;
         }
+        const idColumn = table.getChild('id');
+        if (idColumn) ids.add(idColumn.toArray() as string[], (i) => ({ file: task.input, record: keyer.documents + i }));
         keyer.addSignatureTable(table, task.input);
         if (progress) progress[slot] = keyer.documents;
       }
@@ -71,6 +77,7 @@ export async function runDedupKeysTask(task: DedupKeysTask): Promise<TaskOutcome
       for await (const batch of read) {
         if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
         rejections.add(batch.rejected);
+        ids.add(batch.documents.map((d) => d.id), (i) => batch.documents[i].location);
         keyer.addDocuments(batch.documents);
         for (const d of batch.documents) characters += d.text.length;
         if (progress) {
@@ -95,6 +102,7 @@ export async function runDedupKeysTask(task: DedupKeysTask): Promise<TaskOutcome
   }
   keyer.close();
   const rejectedFile = await rejections.close();
+  const duplicateIds = ids.result();
   return {
     ok: true,
     input: task.input,
@@ -106,5 +114,6 @@ export async function runDedupKeysTask(task: DedupKeysTask): Promise<TaskOutcome
     rejected: rejections.count,
     characters,
     ...(rejectedFile ? { rejectedFile } : {}),
+    ...(duplicateIds ? { duplicateIds } : {}),
   };
 }

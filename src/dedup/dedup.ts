@@ -1,4 +1,4 @@
-import { writeManifest } from '../pipeline/manifest.js';
+import { totalDuplicateIds, writeManifest } from '../pipeline/manifest.js';
 import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { withWorkDir } from '../pipeline/work-dir.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -41,6 +41,8 @@ export interface DedupManifest {
     readonly clusterMembers: number;
     readonly duplicates: number;
     readonly kept: number;
+    /** Documents reusing an id within their input, when there are any. */
+    readonly duplicateIds?: number;
   };
   readonly link: { readonly keys: number; readonly collisions: number; readonly refused: number; readonly splits: number };
 }
@@ -99,6 +101,7 @@ export async function dedup(options: DedupOptions): Promise<DedupSummary> {
   const inputs = results.map(({ ok: _ok, ...r }, s) => ({ ...r, duplicates: dropped[s].length, outputs: [duplicatesPath(r.name)] }));
   const sum = (f: (r: DedupKeysResult) => number) => results.reduce((n, r) => n + f(r), 0);
   const documents = sum((r) => r.documents);
+  const duplicateIds = totalDuplicateIds(results);
   const manifest: DedupManifest = {
     tool: `pajama-sieve ${PACKAGE_VERSION}`,
     command: 'dedup',
@@ -124,6 +127,7 @@ export async function dedup(options: DedupOptions): Promise<DedupSummary> {
       clusterMembers: summary.members,
       duplicates: summary.dropped,
       kept: documents - summary.dropped,
+      ...(duplicateIds > 0 ? { duplicateIds } : {}),
     },
     link: clusters.stats,
   };

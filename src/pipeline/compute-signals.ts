@@ -49,6 +49,7 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     rejected: r.rejected,
     outputs: r.outputs,
     ...(r.rejectedFile ? { rejectedFile: r.rejectedFile } : {}),
+    ...(r.duplicateIds ? { duplicateIds: r.duplicateIds } : {}),
   }));
   const manifest: Manifest = {
     tool: `pajama-sieve ${PACKAGE_VERSION}`,

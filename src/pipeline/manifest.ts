@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomically } from '../io/atomic-file.js';
+import type { DuplicateIds } from '../io/duplicate-ids.js';
 
 /** One input's line in the manifest: every record it held is either a document written or a rejection. */
 export interface ManifestInput {
@@ -10,12 +11,16 @@ export interface ManifestInput {
   readonly rejected: number;
   readonly outputs: readonly string[];
   readonly rejectedFile?: string;
+  /** Present when some documents reuse an id seen earlier in this input (they are processed all the same). */
+  readonly duplicateIds?: DuplicateIds;
 }
 
 export interface ManifestTotals {
   readonly inputs: number;
   readonly documents: number;
   readonly rejected: number;
+  /** Documents reusing an id within their input, when there are any. */
+  readonly duplicateIds?: number;
 }
 
 /** `manifest.json`: what a run read and wrote. No timestamps, so reruns give the same bytes. */
@@ -29,11 +34,18 @@ export interface Manifest {
 }
 
 export function manifestTotals(inputs: readonly ManifestInput[]): ManifestTotals {
+  const duplicateIds = totalDuplicateIds(inputs);
   return {
     inputs: inputs.length,
     documents: inputs.reduce((n, i) => n + i.documents, 0),
     rejected: inputs.reduce((n, i) => n + i.rejected, 0),
+    ...(duplicateIds > 0 ? { duplicateIds } : {}),
   };
+}
+
+/** Documents reusing an id within their input, over all inputs. */
+export function totalDuplicateIds(inputs: readonly { readonly duplicateIds?: DuplicateIds }[]): number {
+  return inputs.reduce((n, i) => n + (i.duplicateIds?.count ?? 0), 0);
 }
 
 export const MANIFEST_FILE = 'manifest.json';

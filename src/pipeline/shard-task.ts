@@ -3,6 +3,7 @@ import * as arrow from 'apache-arrow';
 import { resolveSignals } from '../../signals/index.js';
 import { arrowType, SignalBatchBuilder } from '../columns/signal-columns.js';
 import { AsyncQueue } from '../io/async-queue.js';
+import { DuplicateIdCounter, type DuplicateIds } from '../io/duplicate-ids.js';
 import { rpv2IdInt, rpv2Shard } from '../io/rpv2.js';
 import type { Document, Rejection } from '../document.js';
 import { SieveError, type ErrorCode, type ErrorLocation } from '../errors.js';
@@ -48,6 +49,7 @@ export type ShardResult =
       /** Paths relative to `outDir`. */
       readonly outputs: readonly string[];
       readonly rejectedFile?: string;
+      readonly duplicateIds?: DuplicateIds;
     }
   | { readonly ok: false; readonly input: string; readonly name: string; readonly cancelled: boolean; readonly error: SerializedError };
 
@@ -73,12 +75,13 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const layout: SignalLayout = { doc: specs.filter((s) => s.level === 'doc'), line: specs.filter((s) => s.level === 'line') };
   const rejections = new RejectionLog(task.outDir, task.name);
   const counts = { documents: 0, characters: 0 };
+  const ids = new DuplicateIdCounter();
   const output = signalsOutputPath(task.format, task.name);
   const outputs = [output];
   const path = join(task.outDir, output);
   try {
     const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
-    const computed = computeShard(task, layout, resources, rejections, counts);
+    const computed = computeShard(task, layout, resources, rejections, counts, ids);
     if (task.format === 'parquet') {
       // One key: parquet-wasm keeps key-value metadata in a hash map, so several keys come out in random order.
       const metadata = new Map([['pajama-sieve', JSON.stringify({ version: PACKAGE_VERSION, families })]]);
@@ -102,7 +105,8 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
     return { ok: true, input: task.input, name: task.name, documents: 0, rejected: rejections.count, characters: 0, outputs: [], rejectedFile };
   }
   const rejectedFile = await rejections.close();
-  return { ok: true, input: task.input, name: task.name, ...counts, rejected: rejections.count, outputs, rejectedFile };
+  const duplicateIds = ids.result();
+  return { ok: true, input: task.input, name: task.name, ...counts, rejected: rejections.count, outputs, rejectedFile, ...(duplicateIds ? { duplicateIds } : {}) };
 }
 
 /** RPv2 keeps MinHash apart from the quality signals: `<name>.minhash.parquet` (spec §5.3). */
@@ -171,6 +175,7 @@ async function* computeShard(
   resources: SignalResources,
   rejections: RejectionLog,
   counts: { documents: number; characters: number },
+  ids: DuplicateIdCounter,
 ): AsyncGenerator<ComputedDocument[]> {
   const progress = task.progress ? new Float64Array(task.progress) : undefined;
   const slot = (task.slot ?? 0) * 2;
@@ -179,6 +184,7 @@ async function* computeShard(
   for await (const batch of read) {
     if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
     rejections.add(batch.rejected);
+    ids.add(batch.documents.map((d) => d.id), (i) => batch.documents[i].location);
     const out: ComputedDocument[] = [];
     const views = batch.documents.map((d) => new TextView(d.text));
     const batchValues = computeBatchSignals(layout, views, task.input);

@@ -7,6 +7,7 @@ import { ShardKeyer, type DedupSpec } from '../dedup/shard-keyer.js';
 import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
 import { AsyncQueue } from '../io/async-queue.js';
+import { DuplicateIdCounter, type DuplicateIds } from '../io/duplicate-ids.js';
 import { writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
@@ -66,6 +67,8 @@ export interface RecipeShardResult {
   readonly keptCharacters: number;
   readonly outputs: readonly string[];
   readonly rejectedFile?: string;
+  /** Documents reusing an id seen earlier in this input, when there are any (they are processed all the same). */
+  readonly duplicateIds?: DuplicateIds;
 }
 
 export const KEPT_DIR = 'kept';
@@ -108,6 +111,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   const steps = recipeStages(recipe)[task.stage ?? 0].steps;
   const dropped: Record<string, number> = Object.fromEntries([...(task.staged ? [task.staged.droppedBy] : []), ...steps.map((s) => s.name)].map((n) => [n, 0]));
   const rejections = new RejectionLog(task.outDir, task.name);
+  const ids = new DuplicateIdCounter();
   const counts = { documents: 0, kept: 0, characters: 0, keptCharacters: 0 };
   const keptPath = join(KEPT_DIR, `${task.name}.jsonl.gz`);
   const signalsPath = join('signals', `${task.name}.signals.parquet`);
@@ -126,7 +130,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     const slot = (task.slot ?? 0) * 2;
     const lang = (d: Document) => documentLanguage(d, task.lang ?? recipe.lang);
     async function* keptRecords(): AsyncGenerator<string> {
-      for await (const batch of stageInput(task, lang, resources, rejections, dropped)) {
+      for await (const batch of stageInput(task, lang, resources, rejections, dropped, ids)) {
         if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
         let states = batch;
         if (prefill) for (const s of states) if (!s.changed) prefill(s);
@@ -176,6 +180,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   const rejectedFile = await rejections.close();
   const outputs = task.next ? [] : task.keepSignals ? [keptPath, signalsPath] : [keptPath];
   const signalsFrom = precomputed?.path;
+  const duplicateIds = ids.result();
   return {
     ok: true,
     input: task.input,
@@ -186,13 +191,14 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     outputs,
     rejectedFile,
     ...(signalsFrom ? { signalsFrom } : {}),
+    ...(duplicateIds ? { duplicateIds } : {}),
   };
 }
 
 /**
  * The documents a stage starts from, as recipe states, batch by batch: the input (stage 0, with
- * its rejections logged), or the previous stage's survivors less those its corpus-wide step
- * dropped (counted under that step's name).
+ * its rejections logged and its repeated ids counted), or the previous stage's survivors less
+ * those its corpus-wide step dropped (counted under that step's name).
  */
 async function* stageInput(
   task: RecipeTask,
@@ -200,11 +206,13 @@ async function* stageInput(
   resources: SignalResources,
   rejections: RejectionLog,
   dropped: Record<string, number>,
+  ids: DuplicateIdCounter,
 ): AsyncGenerator<DocumentState[]> {
   if (!task.staged) {
     const read = readDocuments(task.input, { textField: task.textField, idField: task.idField, format: task.inputFormat, onError: task.onError, name: task.name, keepRaw: true });
     for await (const batch of read) {
       rejections.add(batch.rejected);
+      ids.add(batch.documents.map((d) => d.id), (i) => batch.documents[i].location);
       yield batch.documents.map((d) => new DocumentState(d, lang(d), resources));
     }
     return;

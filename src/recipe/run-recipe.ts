@@ -4,7 +4,7 @@ import { resolveClusters } from '../dedup/clusters.js';
 import { writeDedupOutputs } from '../dedup/dedup-outputs.js';
 import { dedupStepOptions, type DedupStepOptions } from '../dedup/step-options.js';
 import { SieveError } from '../errors.js';
-import { writeManifest } from '../pipeline/manifest.js';
+import { totalDuplicateIds, writeManifest } from '../pipeline/manifest.js';
 import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { withWorkDir } from '../pipeline/work-dir.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -37,6 +37,8 @@ export interface RunManifest {
     readonly rejected: number;
     readonly characters: number;
     readonly keptCharacters: number;
+    /** Documents reusing an id within their input, when there are any. */
+    readonly duplicateIds?: number;
   };
 }
 
@@ -116,6 +118,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
   for (const step of recipe.steps) dropped[step.name] = 0;
   for (const r of results) for (const [k, v] of Object.entries(r.dropped)) dropped[k] += v;
   const sum = (f: (r: RecipeShardResult) => number) => results.reduce((n, r) => n + f(r), 0);
+  const duplicateIds = totalDuplicateIds(results);
   const manifest: RunManifest = {
     tool: `pajama-sieve ${PACKAGE_VERSION}`,
     command: 'run',
@@ -144,6 +147,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       rejected: sum((r) => r.rejected),
       characters: sum((r) => r.characters),
       keptCharacters: sum((r) => r.keptCharacters),
+      ...(duplicateIds > 0 ? { duplicateIds } : {}),
     },
   };
   const manifestPath = await writeManifest(options.out, manifest);
