@@ -2,6 +2,7 @@ import { SieveError } from '../src/errors.js';
 import { closestNames } from '../src/suggest.js';
 import type { SignalDefinition, SignalFamily } from '../src/signal.js';
 import { ccnet } from './ccnet.js';
+import { classifiers, fastTextSignal, FASTTEXT_SIGNAL_PREFIX } from './classifiers.js';
 import { content } from './content.js';
 import { lines } from './lines.js';
 import { naturalLanguage } from './natural-language.js';
@@ -26,11 +27,24 @@ export function registerSignalFamily(family: SignalFamily): void {
   for (const signal of family.signals) signals.set(signal.name, { family, signal });
 }
 
-for (const family of [ccnet, content, repetition, naturalLanguage, lines]) registerSignalFamily(family);
+for (const family of [ccnet, content, repetition, naturalLanguage, lines, classifiers]) registerSignalFamily(family);
 
-/** The registered signal of that name; unknown names throw, naming the closest known ones. */
+const classifierSignals = new Map<string, RegisteredSignal>();
+
+/** `fasttext:<name>` (any classifier name), made on first use; undefined for other names. */
+function classifierSignal(name: string): RegisteredSignal | undefined {
+  if (!name.startsWith(FASTTEXT_SIGNAL_PREFIX) || name.length === FASTTEXT_SIGNAL_PREFIX.length) return undefined;
+  let found = classifierSignals.get(name);
+  if (!found) {
+    found = { family: classifiers, signal: fastTextSignal(name.slice(FASTTEXT_SIGNAL_PREFIX.length)) };
+    classifierSignals.set(name, found);
+  }
+  return found;
+}
+
+/** The registered signal of that name (or `fasttext:<name>`); unknown names throw, naming the closest known ones. */
 export function getSignal(name: string): RegisteredSignal {
-  const found = signals.get(name);
+  const found = signals.get(name) ?? classifierSignal(name);
   if (found) return found;
   return resolveSignals([name])[0];
 }
@@ -45,13 +59,20 @@ export function listFamilies(): SignalFamily[] {
 }
 
 /**
- * Resolves a selection of signal names and family ids (empty = everything) to signals, in
- * registry order without repeats. Unknown names throw, naming the closest known ones.
+ * Resolves a selection of signal names and family ids (empty = everything registered) to signals,
+ * in registry order without repeats, then any `fasttext:<name>` in selection order. Unknown names
+ * throw, naming the closest known ones.
  */
 export function resolveSignals(selection: readonly string[] = []): RegisteredSignal[] {
   if (selection.length === 0) return listSignals();
   const wanted = new Set<string>();
+  const dynamic = new Map<string, RegisteredSignal>();
   for (const item of selection) {
+    const classifier = classifierSignal(item);
+    if (classifier) {
+      dynamic.set(item, classifier);
+      continue;
+    }
     const family = families.get(item);
     if (family) {
       for (const s of family.signals) wanted.add(s.name);
@@ -65,5 +86,5 @@ export function resolveSignals(selection: readonly string[] = []): RegisteredSig
       });
     }
   }
-  return listSignals().filter((r) => wanted.has(r.signal.name));
+  return [...listSignals().filter((r) => wanted.has(r.signal.name)), ...dynamic.values()];
 }

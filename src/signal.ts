@@ -1,4 +1,5 @@
 import type { Document } from './document.js';
+import type { FastTextClassifier, LanguageIdentifier } from './fasttext/index.js';
 import type { TextView } from './text/index.js';
 
 export const SIGNAL_LEVELS = ['doc', 'line'] as const;
@@ -19,6 +20,10 @@ export interface SignalSpec {
 export interface SignalResources {
   /** UT1 blacklist: domain → category-combination id (spec §4.7), from `--ut1 DIR`. */
   readonly ut1?: ReadonlyMap<string, number>;
+  /** CCNet-style language id (`--lid-model`): ccnet_language(_score), and the language of documents that do not say. */
+  readonly languageId?: LanguageIdentifier;
+  /** fastText classifiers by name (`--classifier NAME=PATH`): rps_doc_ml_* and `fasttext:<name>`. */
+  readonly classifiers?: ReadonlyMap<string, FastTextClassifier>;
 }
 
 /** What a signal may read beside the text: the document's fields, its language and loaded resources. */

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
+import { parseClassifierSpec } from '../fasttext/index.js';
 import { FORMATS, type Format } from '../io/formats.js';
 import type { Progress } from '../pipeline/run-shards.js';
 import { formatCount, formatDuration } from './output.js';
@@ -14,6 +15,8 @@ export interface InputCliOptions {
   onError: 'fail' | 'skip';
   lang?: string;
   ut1?: string;
+  lidModel?: string;
+  classifier?: string[];
 }
 
 /** Adds the reading, parallelism and error options shared by `signals`, `run` and `explain`. */
@@ -25,8 +28,14 @@ export function addInputOptions(command: Command, { out = true } = {}): Command 
     .option('--id-field <field>', 'field holding the id (default: id, else the RPv2 id, else <name>:<line>)')
     .addOption(new Option('--input-format <format>', 'input format, instead of detecting it from names and content').choices([...FORMATS]))
     .addOption(new Option('--on-error <mode>', 'on a bad record: stop (fail) or record it in <out>/rejected and go on (skip)').choices(['fail', 'skip']).default('fail'))
-    .option('--lang <code>', "language for language-aware signals (default: the document's language field, else en)")
-    .option('--ut1 <dir>', 'UT1 blacklist directory (<dir>/<category>/domains) for rps_doc_ut1_blacklist');
+    .option('--lang <code>', "language for language-aware signals (default: the document's language field, else the --lid-model prediction, else en)")
+    .option('--ut1 <dir>', 'UT1 blacklist directory (<dir>/<category>/domains) for rps_doc_ut1_blacklist')
+    .option('--lid-model <path>', "fastText language-id model (lid.176.bin/.ftz) for ccnet_language(_score) where the input lacks them, and the language of documents that do not say")
+    .option(
+      '--classifier <name=path>',
+      'fastText classifier, repeatable: wikiref, palm and wikipedia give rps_doc_ml_<name>_score; every NAME gives fasttext:NAME, the probability of LABEL in NAME:LABEL=PATH (default: the model\'s first label)',
+      (v: string, all: string[] = []) => [...all, v],
+    );
 }
 
 /** The library options the shared CLI options stand for. */
@@ -40,6 +49,8 @@ export function inputOptions(opts: InputCliOptions & { out: string }) {
     onError: opts.onError,
     lang: opts.lang,
     ut1: opts.ut1,
+    lidModel: opts.lidModel,
+    classifiers: opts.classifier?.map(parseClassifierSpec),
   };
 }
 

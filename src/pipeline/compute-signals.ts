@@ -1,4 +1,6 @@
-import { resolveSignals } from '../../signals/index.js';
+import { listSignals, resolveSignals } from '../../signals/index.js';
+import { SieveError } from '../errors.js';
+import { formatClassifierSpec, loadFastTextResources } from '../fasttext/index.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { manifestTotals, writeManifest, type Manifest, type ManifestInput } from './manifest.js';
 import { runShards, shardInput, type ReadRunOptions } from './run-shards.js';
@@ -11,7 +13,7 @@ export interface ComputeSignalsOptions extends ReadRunOptions {
   readonly out: string;
   /** @default 'parquet' */
   readonly format?: OutputFormat;
-  /** Signal names or family ids. @default every registered signal */
+  /** Signal names or family ids. @default every registered signal, and `fasttext:<name>` for each classifier */
   readonly signals?: readonly string[];
 }
 
@@ -32,7 +34,14 @@ export interface SignalsSummary {
 export async function computeSignals(options: ComputeSignalsOptions): Promise<SignalsSummary> {
   const onError = options.onError ?? 'fail';
   const format = options.format ?? 'parquet';
-  const signals = resolveSignals(options.signals ?? []).map((r) => r.signal.name);
+  const classifiers = (options.classifiers ?? []).map((c) => c.name);
+  const selection = options.signals ?? [...listSignals().map((r) => r.signal.name), ...classifiers.map((n) => `fasttext:${n}`)];
+  const signals = resolveSignals(selection).map((r) => r.signal.name);
+  const unbound = signals.find((s) => s.startsWith('fasttext:') && !classifiers.includes(s.slice('fasttext:'.length)));
+  if (unbound) {
+    throw new SieveError('E_USAGE', `signal ${unbound} needs a classifier of that name`, { hint: `add --classifier ${unbound.slice('fasttext:'.length)}=MODEL.bin` });
+  }
+  const fasttext = await loadFastTextResources(options);
   const { results, elapsedMs } = await runShards<ShardTask, Extract<ShardResult, { ok: true }>>({
     inputs: options.inputs,
     out: options.out,
@@ -40,7 +49,7 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     workers: options.workers,
     onProgress: options.onProgress,
     runInProcess: runShardTask,
-    task: (shard, shared) => ({ ...shardInput(options, shard, shared), kind: 'signals', signals, format }),
+    task: (shard, shared) => ({ ...shardInput(options, shard, shared), fasttext, kind: 'signals', signals, format }),
   });
   const inputs: ManifestInput[] = results.map((r) => ({
     input: r.input,
@@ -57,6 +66,8 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     options: {
       format,
       ut1: options.ut1 ?? null,
+      lidModel: options.lidModel ?? null,
+      classifiers: options.classifiers?.map(formatClassifierSpec).join(',') ?? null,
       textField: options.textField ?? null,
       idField: options.idField ?? null,
       inputFormat: options.inputFormat ?? null,

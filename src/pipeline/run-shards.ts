@@ -3,6 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { Piscina } from 'piscina';
 import { SieveError } from '../errors.js';
 import { expandInputs, type InputShard } from '../io/inputs.js';
+import type { ClassifierSpec, FastTextResourceData } from '../fasttext/index.js';
 import type { Format } from '../io/formats.js';
 import type { OnError } from '../io/read-options.js';
 import type { SerializedError } from './shard-task.js';
@@ -41,6 +42,8 @@ export interface ShardInput extends Partial<SharedState> {
   readonly lang?: string;
   /** UT1 blacklist directory for `rps_doc_ut1_blacklist`. */
   readonly ut1?: string;
+  /** fastText models loaded by the main thread; their buffers are shared with the workers, not copied. */
+  readonly fasttext?: FastTextResourceData;
 }
 
 /** The options of every command that reads shards, as the library takes them. */
@@ -58,6 +61,10 @@ export interface ReadRunOptions {
   readonly lang?: string;
   /** UT1 blacklist directory for `rps_doc_ut1_blacklist` (null without it). */
   readonly ut1?: string;
+  /** fastText language-id model (e.g. lid.176.bin) for ccnet_language(_score) and documents without a language. */
+  readonly lidModel?: string;
+  /** fastText classifiers: `wikiref`, `palm`, `wikipedia` feed rps_doc_ml_*; each gives `fasttext:<name>`. */
+  readonly classifiers?: readonly ClassifierSpec[];
   /** Called about twice a second while shards run. */
   readonly onProgress?: (progress: Progress) => void;
 }

@@ -4,6 +4,7 @@ import { resolveSignals } from '../../signals/index.js';
 import { SignalBatchBuilder } from '../columns/signal-columns.js';
 import type { Document, Rejection } from '../document.js';
 import { SieveError, type ErrorCode, type ErrorLocation } from '../errors.js';
+import { fastTextResources } from '../fasttext/index.js';
 import { writeJsonl, writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
@@ -65,7 +66,7 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const output = signalsOutputPath(task.format, task.name);
   const path = join(task.outDir, output);
   try {
-    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
+    const resources = await shardResources(task);
     const computed = computeShard(task, layout, resources, rejections, counts);
     if (task.format === 'parquet') {
       // One key: parquet-wasm keeps key-value metadata in a hash map, so several keys come out in random order.
@@ -85,6 +86,12 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
   }
   const rejectedFile = rejections.length > 0 ? await writeRejections(task, rejections) : undefined;
   return { ok: true, input: task.input, name: task.name, ...counts, rejected: countRejected(rejections), outputs: [output], rejectedFile };
+}
+
+/** The resources a shard's signals read: the UT1 list (cached per thread) and the shared fastText models. */
+export async function shardResources(task: ShardInput): Promise<SignalResources> {
+  const ut1 = task.ut1 ? await cachedUt1(task.ut1) : undefined;
+  return task.fasttext ? { ut1, ...fastTextResources(task.fasttext) } : { ut1 };
 }
 
 const ut1Cache = new Map<string, Promise<ReadonlyMap<string, number>>>();
@@ -116,7 +123,7 @@ async function* computeShard(
     rejections.push(...batch.rejected);
     const out: ComputedDocument[] = [];
     for (const doc of batch.documents) {
-      out.push(computeDocument(doc, layout, { doc, lang: documentLanguage(doc, task.lang), resources }));
+      out.push(computeDocument(doc, layout, { doc, lang: documentLanguage(doc, task.lang, resources), resources }));
       counts.documents++;
       counts.characters += doc.text.length;
     }
@@ -180,9 +187,13 @@ export async function writeRejections(task: { readonly outDir: string; readonly 
   return rel;
 }
 
-/** `--lang` wins; else the document's own `language`/`lang` field (RPv2, CCNet, Dolma); else English. */
-export function documentLanguage(doc: Document, fallback: string | undefined): string {
+/**
+ * `--lang` wins; else the document's own `language`/`lang` field (RPv2, CCNet, Dolma); else the
+ * `--lid-model` prediction (ccnet_language); else English.
+ */
+export function documentLanguage(doc: Document, fallback: string | undefined, resources?: SignalResources): string {
   if (fallback) return fallback;
   const l = doc.meta.language ?? doc.meta.lang;
-  return typeof l === 'string' && l.length > 0 ? l : 'en';
+  if (typeof l === 'string' && l.length > 0) return l;
+  return resources?.languageId?.identifyFor(doc, doc.text)?.label ?? 'en';
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
+import { CLASSIFIER_OF_SIGNAL } from '../../signals/classifiers.js';
 import { getSignal, listSignals } from '../../signals/index.js';
 import { SignalBatchBuilder } from '../columns/signal-columns.js';
 import type { Rejection } from '../document.js';
@@ -7,9 +8,8 @@ import { SieveError } from '../errors.js';
 import { writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
-import { cachedUt1, documentLanguage, failure, writeRejections, countRejected } from '../pipeline/shard-task.js';
+import { documentLanguage, failure, shardResources, writeRejections, countRejected } from '../pipeline/shard-task.js';
 import type { ShardInput, TaskOutcome } from '../pipeline/run-shards.js';
-import type { SignalResources } from '../signal.js';
 import { DocumentState, documentColumns, keepLines } from './document-columns.js';
 import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
 import { catalogFromSpecs, type SignalCatalog } from './expression.js';
@@ -46,19 +46,44 @@ export interface RecipeShardResult {
 
 export const KEPT_DIR = 'kept';
 
-/** The signals a recipe may name: every registered signal. */
-export function recipeCatalog(): SignalCatalog {
-  return catalogFromSpecs(listSignals().map((r) => r.signal));
+/** The signals a recipe may name: every registered signal, and `fasttext:<name>` for the run's classifiers. */
+export function recipeCatalog(classifiers: readonly string[] = []): SignalCatalog {
+  return catalogFromSpecs([...listSignals().map((r) => r.signal), ...classifiers.map((name) => getSignal(`fasttext:${name}`).signal)]);
 }
 
-/** Parses the recipe against the registered signals. */
-export function parseRecipeText(text: string, path: string): Recipe {
-  return parseRecipe(text, path, recipeCatalog());
+/** Parses the recipe against the registered signals and the run's classifiers. */
+export function parseRecipeText(text: string, path: string, classifiers: readonly string[] = []): Recipe {
+  return parseRecipe(text, path, recipeCatalog(classifiers));
+}
+
+/**
+ * A rule on rps_doc_ml_<name>_score without `--classifier <name>=PATH` would read nulls and drop
+ * every document: refuse it, unless precomputed signals may hold the scores.
+ */
+export function requireClassifiers(recipe: Recipe, classifiers: readonly string[], precomputed: boolean): void {
+  if (precomputed) return;
+  for (const step of recipe.steps) {
+    if (step.kind !== 'keep' && step.kind !== 'keep_lines') continue;
+    for (const signal of step.rule.signals) {
+      const name = CLASSIFIER_OF_SIGNAL[signal];
+      if (name !== undefined && !classifiers.includes(name)) {
+        throw new SieveError('E_USAGE', `rule ${step.name} uses ${signal}, which is null without its fastText model`, {
+          location: { file: recipe.path, line: step.line },
+          hint: `give --classifier ${name}=MODEL.bin, or precomputed signals with --signals`,
+        });
+      }
+    }
+  }
+}
+
+/** The classifier names of a task, whose `fasttext:<name>` signals its recipe may use. */
+export function classifierNames(task: ShardInput): string[] {
+  return task.fasttext?.classifiers.map((c) => c.name) ?? [];
 }
 
 /** Reads one shard, applies the recipe's rule steps batch by batch, writes `kept/<name>.jsonl.gz`. */
 export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<RecipeShardResult>> {
-  const recipe = parseRecipeText(task.recipeText, task.recipePath);
+  const recipe = parseRecipeText(task.recipeText, task.recipePath, classifierNames(task));
   const steps = recipe.steps.filter((s): s is RuleStep => s.kind === 'keep' || s.kind === 'keep_lines');
   const dropped: Record<string, number> = Object.fromEntries(steps.map((s) => [s.name, 0]));
   const rejections: Rejection[] = [];
@@ -71,7 +96,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   let precomputed: PrecomputedSignals | undefined;
   const builder = task.keepSignals ? signalBuilder(signalNames) : undefined;
   try {
-    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
+    const resources = await shardResources(task);
     const signalsFile = task.signalSources ? findSignalsFile(task.signalSources, task.name) : undefined;
     precomputed = signalsFile ? await loadPrecomputed(signalsFile) : undefined;
     const prefill = precomputed ? prefiller(precomputed, signalNames) : undefined;
@@ -83,7 +108,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
       for await (const batch of read) {
         if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
         rejections.push(...batch.rejected);
-        let states = batch.documents.map((d) => new DocumentState(d, documentLanguage(d, task.lang ?? recipe.lang), resources));
+        let states = batch.documents.map((d) => new DocumentState(d, documentLanguage(d, task.lang ?? recipe.lang, resources), resources));
         if (prefill) for (const s of states) prefill(s);
         counts.documents += states.length;
         for (const s of states) counts.characters += s.text.length;

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { SieveError } from '../errors.js';
+import { formatClassifierSpec, loadFastTextResources } from '../fasttext/index.js';
 import { writeManifest } from '../pipeline/manifest.js';
 import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { parseRecipeText, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
+import { parseRecipeText, requireClassifiers, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
 
 export interface RunRecipeOptions extends ReadRunOptions {
   /** Path of the recipe YAML. */
@@ -55,7 +56,9 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
   } catch (err) {
     throw new SieveError('E_INPUT_MISSING', `cannot read recipe ${options.recipe}: ${(err as Error).message}`, { location: { file: options.recipe }, cause: err });
   }
-  const recipe = parseRecipeText(recipeText, options.recipe);
+  const classifiers = (options.classifiers ?? []).map((c) => c.name);
+  const recipe = parseRecipeText(recipeText, options.recipe, classifiers);
+  requireClassifiers(recipe, classifiers, (options.signals?.length ?? 0) > 0);
   const global = recipe.steps.find((s) => s.kind === 'dedup' || s.kind === 'resample');
   if (global) {
     throw new SieveError('E_RECIPE', `the ${global.kind} step (line ${global.line}) is not available in this version: recipes can use keep and keep_lines`, {
@@ -63,6 +66,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
     });
   }
   const onError = options.onError ?? 'fail';
+  const fasttext = await loadFastTextResources(options);
   const { results, elapsedMs } = await runShards<RecipeTask, RecipeShardResult>({
     inputs: options.inputs,
     out: options.out,
@@ -72,6 +76,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
     runInProcess: runRecipeTask,
     task: (shard, shared) => ({
       ...shardInput(options, shard, shared),
+      fasttext,
       kind: 'recipe',
       recipeText,
       recipePath: options.recipe,
@@ -101,6 +106,8 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       onError,
       lang: options.lang ?? recipe.lang ?? null,
       ut1: options.ut1 ?? null,
+      lidModel: options.lidModel ?? null,
+      classifiers: options.classifiers?.map(formatClassifierSpec).join(',') ?? null,
       signals: options.signals?.join(',') ?? null,
     },
     inputs,
