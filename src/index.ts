@@ -27,6 +27,9 @@ export { registerSignalFamily, listSignals, listFamilies, resolveSignals } from 
 export type { RegisteredSignal } from '../signals/index.js';
 export { SignalBatchBuilder, signalSchema, arrowType, LINE_ENDS } from './columns/signal-columns.js';
 
+export { FastTextModel, LanguageIdentifier, loadModelData, parseClassifierSpec, loadFastTextResources, fastTextResources } from './fasttext/index.js';
+export type { Prediction, LanguageGuess, ClassifierSpec, FastTextClassifier, FastTextResourceData, FastTextResources, FastTextModelData, FastTextArgs } from './fasttext/index.js';
+
 export { computeSignals } from './pipeline/compute-signals.js';
 export type { ComputeSignalsOptions, Progress, SignalsSummary } from './pipeline/compute-signals.js';
 export type { Manifest, ManifestInput, ManifestTotals } from './pipeline/manifest.js';

@@ -151,7 +151,8 @@ async function readDenseMatrix(r: ModelReader): Promise<DenseMatrixData> {
   const cols = r.int64();
   if (rows < 0 || cols <= 0 || cols * 4 > CHUNK_BYTES) throw r.fail(`dense matrix ${rows} × ${cols}`);
   if (r.offset + rows * cols * 4 > r.size) throw r.fail(`dense matrix ${rows} × ${cols} longer than the file`);
-  const rowsPerChunk = Math.floor(CHUNK_BYTES / (cols * 4));
+  // A power of two, so a row's chunk is a shift away.
+  const rowsPerChunk = 2 ** Math.floor(Math.log2(CHUNK_BYTES / (cols * 4)));
   const chunks: Float32Array[] = [];
   for (let first = 0; first < rows; first += rowsPerChunk) {
     const chunk = new Float32Array(new SharedArrayBuffer(4 * cols * Math.min(rowsPerChunk, rows - first)));

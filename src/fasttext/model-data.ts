@@ -65,6 +65,7 @@ export interface DenseMatrixData {
   readonly kind: 'dense';
   readonly rows: number;
   readonly cols: number;
+  /** A power of two. */
   readonly rowsPerChunk: number;
   readonly chunks: readonly Float32Array[];
 }

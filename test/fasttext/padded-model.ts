@@ -1,5 +1,5 @@
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import type { DenseMatrixData, FastTextModelData } from '../../src/fasttext/index.js';
+import type { DenseMatrixData, FastTextArgs, FastTextModelData } from '../../src/fasttext/index.js';
 
 const LOSS_CODES = { hs: 1, ns: 2, softmax: 3, ova: 4 } as const;
 const MODEL_CODES = { cbow: 1, sg: 2, sup: 3 } as const;
@@ -10,8 +10,9 @@ const MODEL_CODES = { cbow: 1, sg: 2, sup: 3 } as const;
  * exactly what the original does while its file can be made as large as a test needs (> 2 GiB).
  * The zeros are left as holes of a sparse file, so it costs little disk and time to write.
  * Word counts are not kept by the loader and are written as 1 (inference does not read them).
+ * `args` overrides stored arguments (e.g. no subwords), which changes what the model predicts.
  */
-export function writePaddedModel(model: FastTextModelData, path: string, dim: number): number {
+export function writePaddedModel(model: FastTextModelData, path: string, dim: number, args: Partial<Pick<FastTextArgs, 'minn' | 'maxn' | 'wordNgrams'>> = {}): number {
   if (model.input.kind !== 'dense' || model.output.kind !== 'dense') throw new TypeError('only dense models can be widened');
   if (dim < model.args.dim) throw new TypeError(`dim ${dim} < ${model.args.dim}`);
   const fd = openSync(path, 'w');
@@ -22,7 +23,7 @@ export function writePaddedModel(model: FastTextModelData, path: string, dim: nu
     written = Math.max(written, at + bytes.length);
   };
   try {
-    const a = model.args;
+    const a = { ...model.args, ...args };
     const header = Buffer.alloc(8 + 12 * 4 + 8);
     header.writeInt32LE(793712314, 0);
     header.writeInt32LE(model.version, 4);
