@@ -1,7 +1,7 @@
 import { SieveError } from '../errors.js';
 import { FastTextModel } from './fasttext-model.js';
-import { LanguageIdentifier } from './language-id.js';
-import { loadModelData } from './load-model.js';
+import { LanguageIdentifier } from './language-identifier.js';
+import { loadModelData } from './load-model-data.js';
 import type { FastTextModelData } from './model-data.js';
 
 /** A classifier named on the command line: `--classifier NAME[:LABEL]=PATH`. */

@@ -1,7 +1,7 @@
 import { SieveError } from '../errors.js';
 import { Dictionary, IntList, LABEL_PREFIX } from './dictionary.js';
 import { expf } from './expf.js';
-import { loadModelData } from './load-model.js';
+import { loadModelData } from './load-model-data.js';
 import { createMatrix, type Matrix } from './matrix.js';
 import type { FastTextArgs, FastTextModelData } from './model-data.js';
 import { createOutputLayer, type OutputLayer } from './output-layer.js';

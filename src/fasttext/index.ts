@@ -1,8 +1,8 @@
 export { FastTextModel } from './fasttext-model.js';
 export type { Prediction } from './fasttext-model.js';
-export { loadModelData } from './load-model.js';
-export { LanguageIdentifier, roundScore } from './language-id.js';
-export type { LanguageGuess } from './language-id.js';
+export { loadModelData } from './load-model-data.js';
+export { LanguageIdentifier, roundScore } from './language-identifier.js';
+export type { LanguageGuess } from './language-identifier.js';
 export { parseClassifierSpec, formatClassifierSpec, loadFastTextResources, fastTextResources } from './classifiers.js';
 export type { ClassifierSpec, FastTextClassifier, FastTextResourceData, FastTextResources } from './classifiers.js';
 export { fastTextHash, EOS, LABEL_PREFIX } from './dictionary.js';

@@ -118,8 +118,7 @@ async function readDictionary(r: ModelReader): Promise<DictionaryData> {
       intTableSet(prune, from, to);
     }
   }
-  const dictionary: DictionaryData = { size, nwords, nlabels, bytes: shared, starts, types, hashes, table: wordTable(shared, starts, hashes, size), labelCounts, pruneSize, prune };
-  return dictionary;
+  return { size, nwords, nlabels, bytes: shared, starts, types, hashes, table: wordTable(shared, starts, hashes, size), labelCounts, pruneSize, prune };
 }
 
 /** The word → id hash table; a repeated entry maps to its last occurrence, as in fastText. */
