@@ -1,3 +1,4 @@
+import { FASTTEXT_SIGNAL_PREFIX } from '../../signals/classifiers.js';
 import { listSignals, resolveSignals } from '../../signals/index.js';
 import { SieveError } from '../errors.js';
 import { formatClassifierSpec, loadFastTextResources } from '../fasttext/index.js';
@@ -35,11 +36,11 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
   const onError = options.onError ?? 'fail';
   const format = options.format ?? 'parquet';
   const classifiers = (options.classifiers ?? []).map((c) => c.name);
-  const selection = options.signals ?? [...listSignals().map((r) => r.signal.name), ...classifiers.map((n) => `fasttext:${n}`)];
+  const selection = options.signals ?? [...listSignals().map((r) => r.signal.name), ...classifiers.map((n) => FASTTEXT_SIGNAL_PREFIX + n)];
   const signals = resolveSignals(selection).map((r) => r.signal.name);
-  const unbound = signals.find((s) => s.startsWith('fasttext:') && !classifiers.includes(s.slice('fasttext:'.length)));
+  const unbound = signals.find((s) => s.startsWith(FASTTEXT_SIGNAL_PREFIX) && !classifiers.includes(s.slice(FASTTEXT_SIGNAL_PREFIX.length)));
   if (unbound) {
-    throw new SieveError('E_USAGE', `signal ${unbound} needs a classifier of that name`, { hint: `add --classifier ${unbound.slice('fasttext:'.length)}=MODEL.bin` });
+    throw new SieveError('E_USAGE', `signal ${unbound} needs a classifier of that name`, { hint: `add --classifier ${unbound.slice(FASTTEXT_SIGNAL_PREFIX.length)}=MODEL.bin` });
   }
   const fasttext = await loadFastTextResources(options);
   const { results, elapsedMs } = await runShards<ShardTask, Extract<ShardResult, { ok: true }>>({

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
-import { CLASSIFIER_OF_SIGNAL } from '../../signals/classifiers.js';
+import { CLASSIFIER_OF_SIGNAL, FASTTEXT_SIGNAL_PREFIX } from '../../signals/classifiers.js';
 import { getSignal, listSignals } from '../../signals/index.js';
 import { SignalBatchBuilder } from '../columns/signal-columns.js';
 import type { Rejection } from '../document.js';
@@ -48,7 +48,7 @@ export const KEPT_DIR = 'kept';
 
 /** The signals a recipe may name: every registered signal, and `fasttext:<name>` for the run's classifiers. */
 export function recipeCatalog(classifiers: readonly string[] = []): SignalCatalog {
-  return catalogFromSpecs([...listSignals().map((r) => r.signal), ...classifiers.map((name) => getSignal(`fasttext:${name}`).signal)]);
+  return catalogFromSpecs([...listSignals().map((r) => r.signal), ...classifiers.map((name) => getSignal(FASTTEXT_SIGNAL_PREFIX + name).signal)]);
 }
 
 /** Parses the recipe against the registered signals and the run's classifiers. */
