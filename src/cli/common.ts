@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
+import { SieveError } from '../errors.js';
 import { FORMATS, type Format } from '../io/formats.js';
 import type { Progress } from '../pipeline/run-shards.js';
 import { formatCount, formatDuration } from './output.js';
@@ -14,6 +15,9 @@ export interface InputCliOptions {
   onError: 'fail' | 'skip';
   lang?: string;
   ut1?: string;
+  force?: boolean;
+  taskIndex?: string;
+  taskCount?: string;
 }
 
 /** Adds the reading, parallelism and error options shared by `signals`, `run` and `explain`. */
@@ -29,6 +33,31 @@ export function addInputOptions(command: Command, { out = true } = {}): Command 
     .option('--ut1 <dir>', 'UT1 blacklist directory (<dir>/<category>/domains) for rps_doc_ut1_blacklist');
 }
 
+/** Adds `--force` and the array-job options of commands that write one output per shard. */
+export function addResumeOptions(command: Command): Command {
+  return command
+    .option('--force', 'redo shards an earlier run completed (their done markers are otherwise trusted)')
+    .option('--task-index <i>', 'array job: run the shards i, i + N, i + 2N, … (default: SLURM_ARRAY_TASK_ID, or JOB_COMPLETION_INDEX)')
+    .option('--task-count <n>', 'array job: the number of tasks N (default: SLURM_ARRAY_TASK_COUNT)');
+}
+
+/**
+ * This process's share of an array job, from `--task-index/--task-count` or the scheduler's
+ * environment: SLURM (`SLURM_ARRAY_TASK_ID` counted from `SLURM_ARRAY_TASK_MIN`, `SLURM_ARRAY_TASK_COUNT`)
+ * or a Kubernetes Indexed Job (`JOB_COMPLETION_INDEX`, with `--task-count`).
+ */
+export function taskSlice(opts: Pick<InputCliOptions, 'taskIndex' | 'taskCount'>, env: NodeJS.ProcessEnv = process.env): { index: number; count: number } {
+  const slurmId = env.SLURM_ARRAY_TASK_ID;
+  const indexText = opts.taskIndex ?? (slurmId !== undefined ? String(Number(slurmId) - Number(env.SLURM_ARRAY_TASK_MIN ?? 0)) : env.JOB_COMPLETION_INDEX);
+  const countText = opts.taskCount ?? (slurmId !== undefined ? env.SLURM_ARRAY_TASK_COUNT : undefined);
+  if (indexText === undefined && countText === undefined) return { index: 0, count: 1 };
+  const index = Number(indexText ?? 0);
+  const count = Number(countText);
+  if (!Number.isInteger(count) || count < 1) throw new SieveError('E_USAGE', `--task-count must be a positive integer${countText === undefined ? ' (give it with --task-index or JOB_COMPLETION_INDEX)' : `, not ${countText}`}`);
+  if (!Number.isInteger(index) || index < 0 || index >= count) throw new SieveError('E_USAGE', `--task-index must be an integer from 0 to ${count - 1}, not ${indexText}`);
+  return { index, count };
+}
+
 /** The library options the shared CLI options stand for. */
 export function inputOptions(opts: InputCliOptions & { out: string }) {
   return {
@@ -40,6 +69,8 @@ export function inputOptions(opts: InputCliOptions & { out: string }) {
     onError: opts.onError,
     lang: opts.lang,
     ut1: opts.ut1,
+    force: opts.force === true,
+    slice: taskSlice(opts),
   };
 }
 
@@ -54,6 +85,11 @@ function progressLine(p: Progress): string {
   const rate = p.documents / Math.max(seconds, 1e-9);
   const eta = p.bytesDone > 0 ? ((p.bytesTotal - p.bytesDone) / p.bytesDone) * p.elapsedMs : Number.NaN;
   return `${formatCount(p.documents)} docs  ${(p.characters / 1e6).toFixed(1)} M chars  ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB  ${formatCount(Math.round(rate))} docs/s  shards ${p.shardsDone}/${p.shards}  ETA ${formatDuration(eta)}`;
+}
+
+/** `; 3 shard(s) done by an earlier run, skipped (--force redoes them)` when a run resumed. */
+export function resumedNote(resumed: number): string {
+  return resumed > 0 ? `; ${resumed} shard(s) done by an earlier run, skipped (--force redoes them)` : '';
 }
 
 /** Ends a run: a human line on a terminal, else one JSON line for scripts. */

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { PACKAGE_VERSION } from '../version.js';
 import { inspectCommand } from './inspect.js';
 import { listSignalsCommand } from './list-signals.js';
+import { manifestCommand } from './manifest.js';
 import { exitCodeFor, printError } from './output.js';
 import { dedupCommand } from './dedup.js';
 import { doctorCommand } from './doctor.js';
@@ -19,6 +20,7 @@ const program = new Command('sieve')
   .addCommand(explainCommand())
   .addCommand(dedupCommand())
   .addCommand(inspectCommand())
+  .addCommand(manifestCommand())
   .addCommand(listSignalsCommand())
   .addCommand(doctorCommand());
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { runRecipe } from '../recipe/run-recipe.js';
-import { addInputOptions, inputOptions, printSummary, progressReporter, type InputCliOptions } from './common.js';
+import { addInputOptions, addResumeOptions, inputOptions, printSummary, progressReporter, resumedNote, type InputCliOptions } from './common.js';
 import { formatCount } from './output.js';
 
 interface RunCliOptions extends InputCliOptions {
@@ -9,12 +9,12 @@ interface RunCliOptions extends InputCliOptions {
 }
 
 export function runCommand(): Command {
-  return addInputOptions(
+  return addResumeOptions(addInputOptions(
     new Command('run')
       .description('apply a recipe: write the kept documents to <out>/kept/<name>.jsonl.gz and a manifest of what each rule dropped')
       .argument('<recipe>', 'recipe YAML (see recipes/)')
       .argument('<inputs...>', 'input files or directories; - for stdin'),
-  )
+  ))
     .option('--signals <path>', 'precomputed signals to reuse, joined by id: a sieve signals output directory or file, or RPv2 *.signals.json.gz (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--keep-signals', 'also write the recipe\'s signals of the kept documents to <out>/signals/<name>.signals.parquet')
     .addHelpText('after', '\nExample:\n  $ sieve run recipes/c4.yaml shards/ --out out/c4\n')
@@ -24,8 +24,8 @@ export function runCommand(): Command {
       const share = t.documents > 0 ? ` (${((100 * t.kept) / t.documents).toFixed(1)} %)` : '';
       printSummary(
         'run',
-        `kept ${formatCount(t.kept)} of ${formatCount(t.documents)} documents${share}, ${formatCount(t.rejected)} rejected → ${summary.manifestPath}`,
-        { inputs: t.inputs, documents: t.documents, kept: t.kept, dropped: t.dropped, rejected: t.rejected, manifest: summary.manifestPath },
+        `kept ${formatCount(t.kept)} of ${formatCount(t.documents)} documents${share}, ${formatCount(t.rejected)} rejected${resumedNote(summary.resumed)} → ${summary.manifestPath}`,
+        { resumed: summary.resumed, inputs: t.inputs, documents: t.documents, kept: t.kept, dropped: t.dropped, rejected: t.rejected, manifest: summary.manifestPath },
         summary.elapsedMs,
         t.documents,
       );

@@ -1,7 +1,7 @@
 import { resolveSignals } from '../../signals/index.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { manifestTotals, writeManifest, type Manifest, type ManifestInput } from './manifest.js';
-import { runShards, shardInput, type ReadRunOptions } from './run-shards.js';
+import { resumeKey, runShards, shardInput, type ReadRunOptions } from './run-shards.js';
 import { runShardTask, type OutputFormat, type ShardResult, type ShardTask } from './shard-task.js';
 
 export type { Progress } from './run-shards.js';
@@ -19,6 +19,8 @@ export interface SignalsSummary {
   readonly manifest: Manifest;
   readonly manifestPath: string;
   readonly elapsedMs: number;
+  /** Shards skipped because an earlier run completed them. */
+  readonly resumed: number;
 }
 
 /**
@@ -32,10 +34,25 @@ export interface SignalsSummary {
 export async function computeSignals(options: ComputeSignalsOptions): Promise<SignalsSummary> {
   const onError = options.onError ?? 'fail';
   const format = options.format ?? 'parquet';
-  const signals = resolveSignals(options.signals ?? []).map((r) => r.signal.name);
-  const { results, elapsedMs } = await runShards<ShardTask, Extract<ShardResult, { ok: true }>>({
+  const resolved = resolveSignals(options.signals ?? []);
+  const signals = resolved.map((r) => r.signal.name);
+  const key = resumeKey({
+    command: 'signals',
+    version: PACKAGE_VERSION,
+    signals: resolved.map((r) => `${r.signal.name}@${r.family.version}`),
+    format,
+    textField: options.textField,
+    idField: options.idField,
+    inputFormat: options.inputFormat,
+    onError,
+    lang: options.lang,
+    ut1: options.ut1,
+  });
+  const { results, elapsedMs, resumed } = await runShards<ShardTask, Extract<ShardResult, { ok: true }>>({
     inputs: options.inputs,
     out: options.out,
+    resume: { key, force: options.force },
+    slice: options.slice,
     onError,
     workers: options.workers,
     onProgress: options.onProgress,
@@ -66,6 +83,6 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     inputs,
     totals: manifestTotals(inputs),
   };
-  const manifestPath = await writeManifest(options.out, manifest);
-  return { manifest, manifestPath, elapsedMs };
+  const manifestPath = await writeManifest(options.out, manifest, options.slice);
+  return { manifest, manifestPath, elapsedMs, resumed };
 }

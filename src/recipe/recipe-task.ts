@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { getSignal, listSignals } from '../../signals/index.js';
 import { SignalBatchBuilder } from '../columns/signal-columns.js';
@@ -170,7 +170,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     return { ok: true, input: task.input, name: task.name, documents: 0, kept: 0, dropped: none, rejected: countRejected(rejections), characters: 0, keptCharacters: 0, outputs: [], rejectedFile };
   }
   const rejectedFile = rejections.length > 0 ? await writeRejections(task, rejections) : undefined;
-  const outputs = task.next ? [] : task.keepSignals ? [keptPath, signalsPath] : [keptPath];
+  const outputs = task.next ? [relative(task.outDir, task.next.stagePath)] : task.keepSignals ? [keptPath, signalsPath] : [keptPath];
   const signalsFrom = precomputed?.path;
   return { ok: true, input: task.input, name: task.name, ...counts, dropped, rejected: countRejected(rejections), outputs, rejectedFile, ...(signalsFrom ? { signalsFrom } : {}) };
 }

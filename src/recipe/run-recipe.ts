@@ -5,7 +5,7 @@ import { writeDedupOutputs } from '../dedup/dedup-outputs.js';
 import { dedupStepOptions, type DedupStepOptions } from '../dedup/step-options.js';
 import { SieveError } from '../errors.js';
 import { writeManifest } from '../pipeline/manifest.js';
-import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
+import { resumeKey, runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { parseRecipeText, recipeStages, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
 import type { GlobalStep, Recipe } from './recipe.js';
@@ -43,6 +43,8 @@ export interface RunSummary {
   readonly manifest: RunManifest;
   readonly manifestPath: string;
   readonly elapsedMs: number;
+  /** Shards skipped because an earlier run completed them. */
+  readonly resumed: number;
 }
 
 /**
@@ -69,9 +71,32 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
   }
   const onError = options.onError ?? 'fail';
   const stages = recipeStages(recipe);
+  const slice = options.slice ?? { index: 0, count: 1 };
+  if (slice.count > 1 && stages.length > 1) {
+    throw new SieveError('E_USAGE', `recipe ${recipe.name} has corpus-wide steps (${recipe.steps.filter((s) => !('rule' in s)).map((s) => s.name).join(', ')}), which need every shard: it cannot run as array tasks`, {
+      hint: 'split it: run its rules as array tasks, then sieve dedup --stage … over their output, then the rest',
+    });
+  }
+  // Stage files of an interrupted run are kept for a resumed one; --force starts over.
   const workDir = join(options.out, '.work');
-  await rm(workDir, { recursive: true, force: true });
+  if (options.force) await rm(workDir, { recursive: true, force: true });
+  const keyOf = (stage: number) =>
+    resumeKey({
+      command: 'run',
+      version: PACKAGE_VERSION,
+      recipe: recipe.hash,
+      stage,
+      keepSignals: options.keepSignals ?? false,
+      signals: options.signals ?? null,
+      textField: options.textField,
+      idField: options.idField,
+      inputFormat: options.inputFormat,
+      onError,
+      lang: options.lang,
+      ut1: options.ut1,
+    });
   let elapsedMs = 0;
+  let resumed = 0;
   let previous: { results: RecipeShardResult[]; step: GlobalStep; stageDir: string } | undefined;
   const perStage: RecipeShardResult[][] = [];
   for (let k = 0; k < stages.length; k++) {
@@ -82,6 +107,8 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
     const run = await runShards<RecipeTask, RecipeShardResult>({
       inputs: options.inputs,
       out: options.out,
+      resume: { key: keyOf(k), force: options.force, ...(then ? { dir: join(stageDir, '.done') } : {}) },
+      slice,
       onError,
       workers: options.workers,
       onProgress: options.onProgress,
@@ -101,6 +128,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       }),
     });
     elapsedMs += run.elapsedMs;
+    if (k === stages.length - 1) resumed = run.resumed;
     perStage.push(run.results);
     if (then && dedupOptions) {
       const started = performance.now();
@@ -146,8 +174,8 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       keptCharacters: sum((r) => r.keptCharacters),
     },
   };
-  const manifestPath = await writeManifest(options.out, manifest);
-  return { manifest, manifestPath, elapsedMs };
+  const manifestPath = await writeManifest(options.out, manifest, slice);
+  return { manifest, manifestPath, elapsedMs, resumed };
 }
 
 /** Where a dedup step writes `clusters.parquet` and `duplicates/`: `dedup/`, or `dedup-<n>/` for the n-th of several. */
