@@ -15,6 +15,7 @@ import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
 import { catalogFromSpecs, type SignalCatalog } from './expression.js';
 import { findSignalsFile, loadPrecomputed, type PrecomputedSignals } from './precomputed.js';
 import { parseRecipe, type Recipe, type RuleStep } from './recipe.js';
+import { RunObserver } from './run-observer.js';
 
 /** One shard of `sieve run`: apply a recipe's per-document steps and write the kept documents. */
 export interface RecipeTask extends ShardInput {
@@ -25,6 +26,8 @@ export interface RecipeTask extends ShardInput {
   readonly keepSignals: boolean;
   /** Directories or files of precomputed signals (`sieve signals` Parquet, RPv2 `*.signals.json.gz`). */
   readonly signalSources?: readonly string[];
+  /** Sample documents to keep per rule and of the kept ones, for `sieve report` (0: none). */
+  readonly samples: number;
 }
 
 export interface RecipeShardResult {
@@ -40,6 +43,8 @@ export interface RecipeShardResult {
   readonly rejected: number;
   readonly characters: number;
   readonly keptCharacters: number;
+  /** Characters of the documents left after each step, by step name; the last equals keptCharacters. */
+  readonly charactersLeft: Readonly<Record<string, number>>;
   readonly outputs: readonly string[];
   readonly rejectedFile?: string;
 }
@@ -61,7 +66,10 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   const recipe = parseRecipeText(task.recipeText, task.recipePath);
   const steps = recipe.steps.filter((s): s is RuleStep => s.kind === 'keep' || s.kind === 'keep_lines');
   const dropped: Record<string, number> = Object.fromEntries(steps.map((s) => [s.name, 0]));
+  const charactersLeft: Record<string, number> = Object.fromEntries(steps.map((s) => [s.name, 0]));
+  const observer = new RunObserver(steps, task.samples);
   const rejections: Rejection[] = [];
+  let reportOutputs: string[] = [];
   const counts = { documents: 0, kept: 0, characters: 0, keptCharacters: 0 };
   const keptPath = join(KEPT_DIR, `${task.name}.jsonl.gz`);
   const signalsPath = join('signals', `${task.name}.signals.parquet`);
@@ -87,10 +95,13 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
         if (prefill) for (const s of states) prefill(s);
         counts.documents += states.length;
         for (const s of states) counts.characters += s.text.length;
+        observer.input(states);
         for (const step of steps) {
           if (states.length === 0) break;
-          states = step.kind === 'keep' ? applyKeep(step, states, dropped) : applyKeepLines(step, states, dropped);
+          states = step.kind === 'keep' ? applyKeep(step, states, dropped, observer) : applyKeepLines(step, states, dropped, observer);
+          for (const s of states) charactersLeft[step.name] += s.text.length;
         }
+        observer.kept(states);
         counts.kept += states.length;
         for (const s of states) {
           counts.keptCharacters += s.text.length;
@@ -105,6 +116,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     }
     await writeLines(join(task.outDir, keptPath), keptRecords());
     if (builder) await writeParquet(join(task.outDir, signalsPath), fromList(signalBatches.length > 0 ? signalBatches : [builder.add([])]));
+    reportOutputs = await observer.write(task.outDir, task.name);
   } catch (err) {
     const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
     const wholeFile = e.severity === 'shard' || e.code === 'E_INPUT_MISSING';
@@ -112,12 +124,12 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     rejections.push({ location: e.location ?? { file: task.input }, code: e.code, reason: e.message });
     const rejectedFile = await writeRejections(task, rejections);
     const none = Object.fromEntries(steps.map((s) => [s.name, 0]));
-    return { ok: true, input: task.input, name: task.name, documents: 0, kept: 0, dropped: none, rejected: countRejected(rejections), characters: 0, keptCharacters: 0, outputs: [], rejectedFile };
+    return { ok: true, input: task.input, name: task.name, documents: 0, kept: 0, dropped: none, rejected: countRejected(rejections), characters: 0, keptCharacters: 0, charactersLeft: { ...none }, outputs: [], rejectedFile };
   }
   const rejectedFile = rejections.length > 0 ? await writeRejections(task, rejections) : undefined;
-  const outputs = task.keepSignals ? [keptPath, signalsPath] : [keptPath];
+  const outputs = [...(task.keepSignals ? [keptPath, signalsPath] : [keptPath]), ...reportOutputs];
   const signalsFrom = precomputed?.path;
-  return { ok: true, input: task.input, name: task.name, ...counts, dropped, rejected: countRejected(rejections), outputs, rejectedFile, ...(signalsFrom ? { signalsFrom } : {}) };
+  return { ok: true, input: task.input, name: task.name, ...counts, dropped, charactersLeft, rejected: countRejected(rejections), outputs, rejectedFile, ...(signalsFrom ? { signalsFrom } : {}) };
 }
 
 /**
@@ -144,8 +156,10 @@ function prefiller(pre: PrecomputedSignals, names: readonly string[]): (s: Docum
 }
 
 /** A document rule over the batch: documents where it is false are dropped and counted under its name. */
-function applyKeep(step: RuleStep, states: DocumentState[], dropped: Record<string, number>): DocumentState[] {
-  const mask = evaluateDocRule(step.rule, documentColumns(states));
+function applyKeep(step: RuleStep, states: DocumentState[], dropped: Record<string, number>, observer: RunObserver): DocumentState[] {
+  const cols = documentColumns(states);
+  const mask = evaluateDocRule(step.rule, cols);
+  observer.keep(step, cols, states, mask);
   const next: DocumentState[] = [];
   for (let i = 0; i < states.length; i++) {
     if (mask[i] === 1) next.push(states[i]);
@@ -155,8 +169,11 @@ function applyKeep(step: RuleStep, states: DocumentState[], dropped: Record<stri
 }
 
 /** A line rule: documents keep the lines where it holds; one left with no line is dropped under the rule's name. */
-function applyKeepLines(step: RuleStep, states: DocumentState[], dropped: Record<string, number>): DocumentState[] {
-  const emptied = keepLines(states, evaluateLineRule(step.rule, documentColumns(states)));
+function applyKeepLines(step: RuleStep, states: DocumentState[], dropped: Record<string, number>, observer: RunObserver): DocumentState[] {
+  const cols = documentColumns(states);
+  const mask = evaluateLineRule(step.rule, cols);
+  observer.keepLines(step, cols, states, mask);
+  const emptied = keepLines(states, mask);
   dropped[step.name] += emptied.reduce((n, e) => n + e, 0);
   return states.filter((_, i) => emptied[i] === 0);
 }

@@ -4,6 +4,7 @@ import { writeManifest } from '../pipeline/manifest.js';
 import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { parseRecipeText, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
+import { DEFAULT_SAMPLES } from './run-samples.js';
 
 export interface RunRecipeOptions extends ReadRunOptions {
   /** Path of the recipe YAML. */
@@ -14,6 +15,8 @@ export interface RunRecipeOptions extends ReadRunOptions {
   readonly keepSignals?: boolean;
   /** Precomputed signals to reuse, joined to documents by id: directories or files. */
   readonly signals?: readonly string[];
+  /** Documents kept as samples per rule and of the kept ones, in `samples/<name>.jsonl.gz`, for `sieve report`. @default 3 */
+  readonly samples?: number;
 }
 
 /** The manifest of a recipe run: every input document is kept, dropped by a named rule, or rejected. */
@@ -31,6 +34,8 @@ export interface RunManifest {
     readonly rejected: number;
     readonly characters: number;
     readonly keptCharacters: number;
+    /** Characters of the documents left after each step, by step name. */
+    readonly charactersLeft: Readonly<Record<string, number>>;
   };
 }
 
@@ -77,12 +82,15 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       recipePath: options.recipe,
       keepSignals: options.keepSignals ?? false,
       signalSources: options.signals,
+      samples: options.samples ?? DEFAULT_SAMPLES,
     }),
   });
   const inputs = results.map(({ ok: _ok, ...rest }) => rest);
   const dropped: Record<string, number> = {};
   for (const step of recipe.steps) dropped[step.name] = 0;
   for (const r of results) for (const [k, v] of Object.entries(r.dropped)) dropped[k] += v;
+  const charactersLeft: Record<string, number> = Object.fromEntries(recipe.steps.map((s) => [s.name, 0]));
+  for (const r of results) for (const [k, v] of Object.entries(r.charactersLeft)) charactersLeft[k] += v;
   const sum = (f: (r: RecipeShardResult) => number) => results.reduce((n, r) => n + f(r), 0);
   const manifest: RunManifest = {
     tool: `pajama-sieve ${PACKAGE_VERSION}`,
@@ -102,6 +110,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       lang: options.lang ?? recipe.lang ?? null,
       ut1: options.ut1 ?? null,
       signals: options.signals?.join(',') ?? null,
+      samples: options.samples ?? DEFAULT_SAMPLES,
     },
     inputs,
     totals: {
@@ -112,6 +121,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       rejected: sum((r) => r.rejected),
       characters: sum((r) => r.characters),
       keptCharacters: sum((r) => r.keptCharacters),
+      charactersLeft,
     },
   };
   const manifestPath = await writeManifest(options.out, manifest);
