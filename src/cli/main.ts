@@ -5,6 +5,7 @@ import { listSignalsCommand } from './list-signals.js';
 import { exitCodeFor, printError } from './output.js';
 import { doctorCommand } from './doctor.js';
 import { explainCommand } from './explain.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { signalsCommand } from './signals.js';
 
@@ -16,6 +17,7 @@ const program = new Command('sieve')
   .addCommand(signalsCommand())
   .addCommand(runCommand())
   .addCommand(explainCommand())
+  .addCommand(reportCommand())
   .addCommand(inspectCommand())
   .addCommand(listSignalsCommand())
   .addCommand(doctorCommand());
