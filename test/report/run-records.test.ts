@@ -6,38 +6,18 @@ import { gunzipSync } from 'node:zlib';
 import type { RunDistributions } from '../../src/recipe/run-distributions.js';
 import type { SampleRecord } from '../../src/recipe/run-samples.js';
 import { ValueCounter } from '../../src/recipe/value-counts.js';
+import { CARD_RULES, cardFailure, type ReferenceDoc } from '../examples/rpv2-card.js';
 import { ROOT, readJsonlGz, shared, sieve, tempDir } from '../helpers.js';
 
-type Spans = [number, number, number | null][];
-interface Doc {
-  id: string;
-  text: string;
-  url?: string;
-  signals: Record<string, Spans>;
-}
+type Doc = ReferenceDoc;
 
 const CORPORA = [
   { name: 'web_docs', input: () => shared('corpus', 'web', 'web_docs.jsonl.gz'), reference: () => shared('reference', 'web_docs.signals.jsonl.gz') },
   { name: 'spamassassin_spam_bodies', input: () => shared('corpus', 'spam', 'spamassassin_spam_bodies.jsonl.gz'), reference: () => shared('reference', 'spamassassin_spam_bodies.signals.jsonl.gz') },
 ];
-const RULES = ['word_count', 'mean_word_length', 'symbol_to_word_ratio', 'bullet_lines', 'top_2gram'];
-
+const RULES: readonly string[] = CARD_RULES;
+const firstFailure = cardFailure;
 const value = (d: Doc, key: string) => d.signals[key][0][2];
-
-/** The first rpv2-gopher rule a document fails on the reference's values (the dataset card's Python), or undefined when kept. */
-function firstFailure(d: Doc): string | undefined {
-  const words = value(d, 'rps_doc_word_count') as number;
-  if (!(words >= 50 && words <= 100_000)) return 'word_count';
-  const mwl = value(d, 'rps_doc_mean_word_length');
-  if (mwl === null || mwl < 3 || mwl > 10) return 'mean_word_length';
-  const symbols = value(d, 'rps_doc_symbol_to_word_ratio');
-  if (symbols === null || symbols > 0.1) return 'symbol_to_word_ratio';
-  const bullets = d.signals.rps_lines_start_with_bulletpoint.reduce((n, s) => n + (s[2] ?? 0), 0);
-  if (!(bullets / d.text.split('\n').length <= 0.9)) return 'bullet_lines';
-  const top2 = value(d, 'rps_doc_frac_chars_top_2gram');
-  if (top2 === null || top2 > 0.2) return 'top_2gram';
-  return undefined;
-}
 
 function readSamples(path: string): SampleRecord[] {
   return gunzipSync(readFileSync(path)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as SampleRecord);
