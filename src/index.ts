@@ -47,6 +47,11 @@ export { columnsFromArrow } from './recipe/columns.js';
 export type { RuleColumns, DocColumn, LineColumn } from './recipe/columns.js';
 export { filterSignals } from './recipe/filter-signals.js';
 export type { SignalFilterResult } from './recipe/filter-signals.js';
+export type { RunDistributions, StepDistribution, SignalAtStep } from './recipe/run-distributions.js';
+export type { SampleRecord } from './recipe/run-samples.js';
+export type { ValueCounts } from './recipe/value-counts.js';
+export { buildReport } from './report/build-report.js';
+export type { ReportOptions, ReportSummary } from './report/build-report.js';
 
 export * from './hash/index.js';
 export { getBackend, availableBackends, backendInfo } from './native.js';

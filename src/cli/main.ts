@@ -7,6 +7,7 @@ import { exitCodeFor, printError } from './output.js';
 import { dedupCommand } from './dedup.js';
 import { doctorCommand } from './doctor.js';
 import { explainCommand } from './explain.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { signalsCommand } from './signals.js';
 
@@ -19,6 +20,7 @@ const program = new Command('sieve')
   .addCommand(runCommand())
   .addCommand(explainCommand())
   .addCommand(dedupCommand())
+  .addCommand(reportCommand())
   .addCommand(inspectCommand())
   .addCommand(manifestCommand())
   .addCommand(listSignalsCommand())

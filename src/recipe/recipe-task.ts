@@ -18,6 +18,7 @@ import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
 import { catalogFromSpecs, type SignalCatalog } from './expression.js';
 import { findSignalsFile, loadPrecomputed, type PrecomputedSignals } from './precomputed.js';
 import { parseRecipe, type GlobalStep, type Recipe, type RuleStep } from './recipe.js';
+import { RunObserver } from './run-observer.js';
 import { readStaged, stagedLine } from './staged-documents.js';
 
 /**
@@ -47,6 +48,8 @@ export interface RecipeTask extends ShardInput {
   readonly staged?: { readonly path: string; readonly droppedFile: string; readonly droppedBy: string };
   /** Set unless this is the last stage. */
   readonly next?: NextGlobalStep;
+  /** Sample documents to keep per rule and of the kept ones, for `sieve report` (0: none). */
+  readonly samples: number;
 }
 
 export interface RecipeShardResult {
@@ -62,6 +65,8 @@ export interface RecipeShardResult {
   readonly rejected: number;
   readonly characters: number;
   readonly keptCharacters: number;
+  /** Characters of the documents left after each step, by step name; the last equals keptCharacters. */
+  readonly charactersLeft: Readonly<Record<string, number>>;
   readonly outputs: readonly string[];
   readonly rejectedFile?: string;
 }
@@ -104,8 +109,12 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   const recipe = parseRecipeText(task.recipeText, task.recipePath);
   const allRules = recipe.steps.filter((s): s is RuleStep => s.kind === 'keep' || s.kind === 'keep_lines');
   const steps = recipeStages(recipe)[task.stage ?? 0].steps;
-  const dropped: Record<string, number> = Object.fromEntries([...(task.staged ? [task.staged.droppedBy] : []), ...steps.map((s) => s.name)].map((n) => [n, 0]));
+  const stepNames = [...(task.staged ? [task.staged.droppedBy] : []), ...steps.map((s) => s.name)];
+  const dropped: Record<string, number> = Object.fromEntries(stepNames.map((n) => [n, 0]));
+  const charactersLeft: Record<string, number> = Object.fromEntries(stepNames.map((n) => [n, 0]));
+  const observer = new RunObserver(allRules, task.samples);
   const rejections: Rejection[] = [];
+  let reportOutputs: string[] = [];
   const counts = { documents: 0, kept: 0, characters: 0, keptCharacters: 0 };
   const keptPath = join(KEPT_DIR, `${task.name}.jsonl.gz`);
   const signalsPath = join('signals', `${task.name}.signals.parquet`);
@@ -132,10 +141,14 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
         if (prefill) for (const s of states) if (!s.changed) prefill(s);
         counts.documents += states.length;
         for (const s of states) counts.characters += s.text.length;
+        if (task.staged) charactersLeft[task.staged.droppedBy] += states.reduce((n, s) => n + s.text.length, 0);
+        else observer.input(states);
         for (const step of steps) {
           if (states.length === 0) break;
-          states = step.kind === 'keep' ? applyKeep(step, states, dropped) : applyKeepLines(step, states, dropped);
+          states = step.kind === 'keep' ? applyKeep(step, states, dropped, observer) : applyKeepLines(step, states, dropped, observer);
+          for (const s of states) charactersLeft[step.name] += s.text.length;
         }
+        if (!task.next) observer.kept(states);
         counts.kept += states.length;
         for (const s of states) counts.keptCharacters += s.text.length;
         if (keyer) {
@@ -154,6 +167,8 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     await writeLines(task.next ? task.next.stagePath : join(task.outDir, keptPath), keptRecords());
     keyer?.close();
     if (builder) await writeParquet(join(task.outDir, signalsPath), fromList(signalBatches.length > 0 ? signalBatches : [builder.add([])]));
+    // Each stage records its own steps; the report adds the files up.
+    reportOutputs = await observer.write(task.outDir, task.stage ? `${task.name}.stage-${task.stage}` : task.name);
   } catch (err) {
     keyer?.close();
     const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
@@ -167,12 +182,13 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
       new ShardKeyer(task.next.dedup.workDir, task.next.dedup.shard, task.next.dedup.spec, getBackend()).close();
       await writeLines(task.next.stagePath, []);
     }
-    return { ok: true, input: task.input, name: task.name, documents: 0, kept: 0, dropped: none, rejected: countRejected(rejections), characters: 0, keptCharacters: 0, outputs: [], rejectedFile };
+    return { ok: true, input: task.input, name: task.name, documents: 0, kept: 0, dropped: none, rejected: countRejected(rejections), characters: 0, keptCharacters: 0, charactersLeft: { ...none }, outputs: [], rejectedFile };
   }
   const rejectedFile = rejections.length > 0 ? await writeRejections(task, rejections) : undefined;
-  const outputs = task.next ? [relative(task.outDir, task.next.stagePath)] : task.keepSignals ? [keptPath, signalsPath] : [keptPath];
+  const main = task.next ? [relative(task.outDir, task.next.stagePath)] : task.keepSignals ? [keptPath, signalsPath] : [keptPath];
+  const outputs = [...main, ...reportOutputs];
   const signalsFrom = precomputed?.path;
-  return { ok: true, input: task.input, name: task.name, ...counts, dropped, rejected: countRejected(rejections), outputs, rejectedFile, ...(signalsFrom ? { signalsFrom } : {}) };
+  return { ok: true, input: task.input, name: task.name, ...counts, dropped, charactersLeft, rejected: countRejected(rejections), outputs, rejectedFile, ...(signalsFrom ? { signalsFrom } : {}) };
 }
 
 /**
@@ -246,8 +262,10 @@ function prefiller(pre: PrecomputedSignals, names: readonly string[]): (s: Docum
 }
 
 /** A document rule over the batch: documents where it is false are dropped and counted under its name. */
-function applyKeep(step: RuleStep, states: DocumentState[], dropped: Record<string, number>): DocumentState[] {
-  const mask = evaluateDocRule(step.rule, documentColumns(states));
+function applyKeep(step: RuleStep, states: DocumentState[], dropped: Record<string, number>, observer: RunObserver): DocumentState[] {
+  const cols = documentColumns(states);
+  const mask = evaluateDocRule(step.rule, cols);
+  observer.keep(step, cols, states, mask);
   const next: DocumentState[] = [];
   for (let i = 0; i < states.length; i++) {
     if (mask[i] === 1) next.push(states[i]);
@@ -257,8 +275,11 @@ function applyKeep(step: RuleStep, states: DocumentState[], dropped: Record<stri
 }
 
 /** A line rule: documents keep the lines where it holds; one left with no line is dropped under the rule's name. */
-function applyKeepLines(step: RuleStep, states: DocumentState[], dropped: Record<string, number>): DocumentState[] {
-  const emptied = keepLines(states, evaluateLineRule(step.rule, documentColumns(states)));
+function applyKeepLines(step: RuleStep, states: DocumentState[], dropped: Record<string, number>, observer: RunObserver): DocumentState[] {
+  const cols = documentColumns(states);
+  const mask = evaluateLineRule(step.rule, cols);
+  observer.keepLines(step, cols, states, mask);
+  const emptied = keepLines(states, mask);
   dropped[step.name] += emptied.reduce((n, e) => n + e, 0);
   return states.filter((_, i) => emptied[i] === 0);
 }

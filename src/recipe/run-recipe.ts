@@ -9,6 +9,7 @@ import { resumeKey, runShards, shardInput, type ReadRunOptions } from '../pipeli
 import { PACKAGE_VERSION } from '../version.js';
 import { parseRecipeText, recipeStages, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
 import type { GlobalStep, Recipe } from './recipe.js';
+import { DEFAULT_SAMPLES } from './run-samples.js';
 
 export interface RunRecipeOptions extends ReadRunOptions {
   /** Path of the recipe YAML. */
@@ -19,6 +20,8 @@ export interface RunRecipeOptions extends ReadRunOptions {
   readonly keepSignals?: boolean;
   /** Precomputed signals to reuse, joined to documents by id: directories or files. */
   readonly signals?: readonly string[];
+  /** Documents kept as samples per rule and of the kept ones, in `samples/<name>.jsonl.gz`, for `sieve report`. @default 3 */
+  readonly samples?: number;
 }
 
 /** The manifest of a recipe run: every input document is kept, dropped by a named rule, or rejected. */
@@ -36,6 +39,8 @@ export interface RunManifest {
     readonly rejected: number;
     readonly characters: number;
     readonly keptCharacters: number;
+    /** Characters of the documents left after each step, by step name. */
+    readonly charactersLeft: Readonly<Record<string, number>>;
   };
 }
 
@@ -87,6 +92,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       recipe: recipe.hash,
       stage,
       keepSignals: options.keepSignals ?? false,
+      samples: options.samples ?? DEFAULT_SAMPLES,
       signals: options.signals ?? null,
       textField: options.textField,
       idField: options.idField,
@@ -120,6 +126,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
         recipePath: options.recipe,
         keepSignals: options.keepSignals ?? false,
         signalSources: options.signals,
+        samples: options.samples ?? DEFAULT_SAMPLES,
         stage: k,
         ...(staged
           ? { staged: { path: join(staged.stageDir, `${shared.slot}.jsonl`), droppedFile: join(staged.stageDir, 'dropped', `${shared.slot}.bin`), droppedBy: staged.step.name } }
@@ -143,6 +150,8 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
   const dropped: Record<string, number> = {};
   for (const step of recipe.steps) dropped[step.name] = 0;
   for (const r of results) for (const [k, v] of Object.entries(r.dropped)) dropped[k] += v;
+  const charactersLeft: Record<string, number> = Object.fromEntries(recipe.steps.map((s) => [s.name, 0]));
+  for (const r of results) for (const [k, v] of Object.entries(r.charactersLeft)) charactersLeft[k] += v;
   const sum = (f: (r: RecipeShardResult) => number) => results.reduce((n, r) => n + f(r), 0);
   const manifest: RunManifest = {
     tool: `pajama-sieve ${PACKAGE_VERSION}`,
@@ -162,6 +171,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       lang: options.lang ?? recipe.lang ?? null,
       ut1: options.ut1 ?? null,
       signals: options.signals?.join(',') ?? null,
+      samples: options.samples ?? DEFAULT_SAMPLES,
     },
     inputs,
     totals: {
@@ -172,6 +182,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       rejected: sum((r) => r.rejected),
       characters: sum((r) => r.characters),
       keptCharacters: sum((r) => r.keptCharacters),
+      charactersLeft,
     },
   };
   const manifestPath = await writeManifest(options.out, manifest, slice);
@@ -207,6 +218,10 @@ function mergeStages(stages: readonly RecipeShardResult[][]): RecipeShardResult[
   return first.map((r, i) => {
     const dropped: Record<string, number> = {};
     for (const stage of stages) for (const [k, v] of Object.entries(stage[i].dropped)) dropped[k] = (dropped[k] ?? 0) + v;
-    return { ...r, kept: last[i].kept, keptCharacters: last[i].keptCharacters, outputs: last[i].outputs, dropped };
+    const charactersLeft: Record<string, number> = {};
+    for (const stage of stages) Object.assign(charactersLeft, stage[i].charactersLeft);
+    // Stage files under .work are gone once the run ends; the report's files of every stage stay.
+    const outputs = [...new Set(stages.flatMap((stage) => stage[i].outputs))].filter((o) => !o.startsWith('.work'));
+    return { ...r, kept: last[i].kept, keptCharacters: last[i].keptCharacters, outputs, dropped, charactersLeft };
   });
 }
