@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { runRecipe } from '../recipe/run-recipe.js';
-import { addInputOptions, inputOptions, printSummary, progressReporter, type InputCliOptions } from './common.js';
+import { addDsirOption, addInputOptions, inputOptions, printSummary, progressReporter, type InputCliOptions } from './common.js';
 import { formatCount } from './output.js';
 
 interface RunCliOptions extends InputCliOptions {
@@ -9,12 +9,12 @@ interface RunCliOptions extends InputCliOptions {
 }
 
 export function runCommand(): Command {
-  return addInputOptions(
+  return addDsirOption(addInputOptions(
     new Command('run')
       .description('apply a recipe: write the kept documents to <out>/kept/<name>.jsonl.gz and a manifest of what each rule dropped')
       .argument('<recipe>', 'recipe YAML (see recipes/)')
       .argument('<inputs...>', 'input files or directories; - for stdin'),
-  )
+  ))
     .option('--signals <path>', 'precomputed signals to reuse, joined by id: a sieve signals output directory or file, or RPv2 *.signals.json.gz (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--keep-signals', 'also write the recipe\'s signals of the kept documents to <out>/signals/<name>.signals.parquet')
     .addHelpText('after', '\nExample:\n  $ sieve run recipes/c4.yaml shards/ --out out/c4\n')

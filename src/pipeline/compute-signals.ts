@@ -1,4 +1,5 @@
-import { resolveSignals } from '../../signals/index.js';
+import { registerImportanceSignals, resolveSignals } from '../../signals/index.js';
+import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { manifestTotals, writeManifest, type Manifest, type ManifestInput } from './manifest.js';
 import { runShards, shardInput, type ReadRunOptions } from './run-shards.js';
@@ -32,6 +33,11 @@ export interface SignalsSummary {
 export async function computeSignals(options: ComputeSignalsOptions): Promise<SignalsSummary> {
   const onError = options.onError ?? 'fail';
   const format = options.format ?? 'parquet';
+  if (options.dsir) {
+    // Bad names or model files are reported before any shard starts.
+    await loadDsirSignalModels(options.dsir);
+    registerImportanceSignals(options.dsir.map((m) => m.name));
+  }
   const signals = resolveSignals(options.signals ?? []).map((r) => r.signal.name);
   const { results, elapsedMs } = await runShards<ShardTask, Extract<ShardResult, { ok: true }>>({
     inputs: options.inputs,
@@ -62,6 +68,7 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
       inputFormat: options.inputFormat ?? null,
       onError,
       lang: options.lang ?? null,
+      dsir: options.dsir?.map((m) => `${m.name}=${m.path}`).join(',') ?? null,
     },
     inputs,
     totals: manifestTotals(inputs),
