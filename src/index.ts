@@ -23,7 +23,7 @@ export { TextView, normalize, round8, pySplit, codePointLength, wordPunctTokeniz
 export type { LineSlice } from './text/index.js';
 
 export type { SignalSpec, SignalContext, SignalDefinition, SignalFamily, SignalLevel, SignalType } from './signal.js';
-export { registerSignalFamily, listSignals, listFamilies, resolveSignals } from '../signals/index.js';
+export { registerSignalFamily, registerImportanceSignals, listSignals, listFamilies, resolveSignals } from '../signals/index.js';
 export type { RegisteredSignal } from '../signals/index.js';
 export { SignalBatchBuilder, signalSchema, arrowType, LINE_ENDS } from './columns/signal-columns.js';
 
@@ -49,5 +49,6 @@ export { filterSignals } from './recipe/filter-signals.js';
 export type { SignalFilterResult } from './recipe/filter-signals.js';
 
 export * from './hash/index.js';
+export * from './dsir/index.js';
 export { getBackend, availableBackends, backendInfo } from './native.js';
 export type { BackendInfo, BackendStatus } from './native.js';

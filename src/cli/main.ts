@@ -4,6 +4,7 @@ import { inspectCommand } from './inspect.js';
 import { listSignalsCommand } from './list-signals.js';
 import { exitCodeFor, printError } from './output.js';
 import { doctorCommand } from './doctor.js';
+import { dsirCommand } from './dsir.js';
 import { explainCommand } from './explain.js';
 import { runCommand } from './run.js';
 import { signalsCommand } from './signals.js';
@@ -16,6 +17,7 @@ const program = new Command('sieve')
   .addCommand(signalsCommand())
   .addCommand(runCommand())
   .addCommand(explainCommand())
+  .addCommand(dsirCommand())
   .addCommand(inspectCommand())
   .addCommand(listSignalsCommand())
   .addCommand(doctorCommand());
