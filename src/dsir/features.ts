@@ -33,18 +33,25 @@ const usageError = (message: string): never => {
   throw new SieveError('E_USAGE', `[dsir] ${message}`);
 };
 
+/** What is wrong with a feature spec given by a user or read from a model file (nothing: `[]`). */
+export function featureSpecProblems(spec: { readonly kind?: unknown; readonly buckets?: unknown }): string[] {
+  const { kind = 'rpv2', buckets = DSIR_BUCKETS } = spec;
+  const problems: string[] = [];
+  if (!(DSIR_FEATURE_KINDS as readonly unknown[]).includes(kind)) problems.push(`features must be one of ${DSIR_FEATURE_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+  if (typeof buckets !== 'number' || !Number.isInteger(buckets) || buckets < 1 || buckets > MAX_DSIR_BUCKETS) {
+    problems.push(`buckets must be an integer from 1 to ${MAX_DSIR_BUCKETS}, got ${JSON.stringify(buckets)}`);
+  }
+  return problems;
+}
+
 /**
- * Checks a feature spec given by a user or read from a model file (missing fields take the RPv2
- * defaults); `fail` turns a problem into the caller's error.
+ * A checked feature spec (missing fields take the RPv2 defaults); `fail` turns a problem into the
+ * caller's error.
  */
 export function checkFeatureSpec(spec: { readonly kind?: unknown; readonly buckets?: unknown }, fail: (message: string) => never = usageError): DsirFeatureSpec {
-  const kind = spec.kind ?? 'rpv2';
-  const buckets = spec.buckets ?? DSIR_BUCKETS;
-  if (!(DSIR_FEATURE_KINDS as readonly unknown[]).includes(kind)) fail(`features must be one of ${DSIR_FEATURE_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
-  if (typeof buckets !== 'number' || !Number.isInteger(buckets) || buckets < 1 || buckets > MAX_DSIR_BUCKETS) {
-    fail(`buckets must be an integer from 1 to ${MAX_DSIR_BUCKETS}, got ${JSON.stringify(buckets)}`);
-  }
-  return { kind: kind as DsirFeatureKind, buckets: buckets as number };
+  const problems = featureSpecProblems(spec);
+  if (problems.length > 0) fail(problems.join('; '));
+  return { kind: (spec.kind ?? 'rpv2') as DsirFeatureKind, buckets: (spec.buckets ?? DSIR_BUCKETS) as number };
 }
 
 /**

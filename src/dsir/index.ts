@@ -1,6 +1,6 @@
 /** DSIR: hashed n-gram features, model fit, importance weights and Gumbel top-k resampling. */
 
-export { DSIR_FEATURE_KINDS, RPV2_FEATURES, checkFeatureSpec, featureBatch, featureBatchAsync, featureView, featuresLine } from './features.js';
+export { DSIR_FEATURE_KINDS, RPV2_FEATURES, checkFeatureSpec, featureBatch, featureBatchAsync, featureSpecProblems, featureView, featuresLine } from './features.js';
 export type { DsirFeatureKind, DsirFeatureSpec, FeatureBatch, FeatureOptions } from './features.js';
 export { addFeatures, countFiles, emptyCounts, mergeCounts } from './counts.js';
 export type { CountFilesOptions, DsirCorpusCounts } from './counts.js';
@@ -16,6 +16,8 @@ export { createTopK } from './top-k.js';
 export type { TopK, TopKSelection } from './top-k.js';
 export { resamplingKeys } from './resample-tasks.js';
 export { resampleDsir } from './resample.js';
+export { parseResampleStep } from './resample-step.js';
+export type { DsirResampleStep } from './resample-step.js';
 export type { ResampleManifest, ResampleManifestInput, ResampleOptions, ResampleSummary } from './resample.js';
 export { writeDsirFeatures } from './features-task.js';
 export type { DsirFeaturesOptions } from './features-task.js';

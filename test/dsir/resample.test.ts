@@ -3,7 +3,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { createTopK, fitDsirFiles, gumbelKeys, gumbelNoise, resampleDsir } from '../../src/dsir/index.js';
+import { createDsirScorer, createTopK, fitDsirFiles, gumbelKeys, gumbelNoise, loadDsirModel, parseResampleStep, resampleDsir, resamplingKeys } from '../../src/dsir/index.js';
+import { readDocuments } from '../../src/io/read-documents.js';
 import { SieveError } from '../../src/errors.js';
 import { readJsonlGz, shared, sieve, tempDir } from '../helpers.js';
 
@@ -83,6 +84,32 @@ describe('dsir: Gumbel noise', () => {
   });
 });
 
+describe('dsir: the recipe step options', () => {
+  it('are checked, with RPv2 defaults', () => {
+    assert.deepEqual(parseResampleStep({ method: 'dsir', target: 'wiki.jsonl', k: 10 }, 'r.yaml', 4), {
+      method: 'dsir',
+      target: ['wiki.jsonl'],
+      k: 10,
+      seed: 0n,
+      features: { kind: 'rpv2', buckets: 10000 },
+    });
+    const step = parseResampleStep({ method: 'dsir', target: ['a', 'b'], fraction: 0.1, seed: 7, features: 'dsir', buckets: 4096 }, 'r.yaml', 4);
+    assert.deepEqual([step.target, step.fraction, step.seed, step.features], [['a', 'b'], 0.1, 7n, { kind: 'dsir', buckets: 4096 }]);
+  });
+
+  it('report every problem at once, at the step', () => {
+    assert.throws(
+      () => parseResampleStep({ method: 'minhash', target: 3, k: 1, fraction: 2, features: 'bpe', seed: -1, top: 1 }, 'r.yaml', 9),
+      (e: unknown) =>
+        e instanceof SieveError &&
+        e.code === 'E_RECIPE' &&
+        e.issues?.length === 7 &&
+        e.issues.every((i) => i.file === 'r.yaml' && i.line === 9) &&
+        ['unknown key "top"', 'method: dsir', '`target`', 'exactly one of', '`fraction`', '`seed`', 'features must be'].every((m) => e.issues?.some((i) => i.message.includes(m))),
+    );
+  });
+});
+
 describe('dsir: resampling a mixed pool toward a target (issue 7 done-when)', () => {
   let dir: string;
   let pool: string[];
@@ -151,6 +178,23 @@ describe('dsir: resampling a mixed pool toward a target (issue 7 done-when)', ()
     assert.ok(precision >= 20 * baseRate, `precision ${precision} vs base rate ${baseRate}`);
     await run(3, 'moby-3-again');
     assert.deepEqual(keptBytes(join(dir, 'moby-3-again')), keptBytes(join(dir, 'moby-3')));
+  });
+
+  it('the exported building blocks of the recipe step (keys, bounded top-k) choose the same documents', async () => {
+    const scorer = createDsirScorer(await loadDsirModel(join(dir, 'moby.dsir.json')));
+    const top = createTopK(50);
+    const ids: string[][] = [];
+    for (const [group, path] of pool.entries()) {
+      ids.push([]);
+      let index = 0;
+      for await (const batch of readDocuments(path)) {
+        const keys = resamplingKeys(batch.documents, scorer, 3n);
+        for (let d = 0; d < keys.length; d++) top.offer(keys[d], group, index++);
+        ids[group].push(...batch.documents.map((doc) => doc.id));
+      }
+    }
+    const chosen = top.selection();
+    assert.deepEqual(Array.from(chosen.indices, (index, i) => ids[chosen.groups[i]][index]).sort(), keptIds(join(dir, 'moby-3')).sort());
   });
 
   it('--fraction F selects round(F × documents), the top of the same keys as --k', async () => {
