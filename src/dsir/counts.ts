@@ -7,8 +7,7 @@
 import { SieveError } from '../errors.js';
 import { expandInputs } from '../io/inputs.js';
 import { readDocuments, type ReadDocumentsOptions } from '../io/read-documents.js';
-import { TextView } from '../text/index.js';
-import { featureBatchAsync, type DsirFeatureSpec, type FeatureBatch, type FeatureOptions } from './features.js';
+import { textFeatureBatchAsync, type DsirFeatureSpec, type FeatureBatch, type FeatureOptions } from './features.js';
 
 /** Counts of one corpus over a feature space. */
 export interface DsirCorpusCounts {
@@ -67,8 +66,14 @@ export async function countFiles(inputs: readonly string[], spec: DsirFeatureSpe
       const rejected = batch.rejected.reduce((n, r) => n + (r.count ?? 1), 0);
       if (rejected > 0) options.onRejected?.(rejected);
       if (batch.documents.length === 0) continue;
-      const views = batch.documents.map((d) => new TextView(d.text));
-      addFeatures(total, await featureBatchAsync(views, spec, options));
+      addFeatures(
+        total,
+        await textFeatureBatchAsync(
+          batch.documents.map((d) => d.text),
+          spec,
+          options,
+        ),
+      );
     }
   }
   return total;

@@ -8,8 +8,7 @@ import { writeLines } from '../io/jsonl-writer.js';
 import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import type { ShardInput } from '../pipeline/run-shards.js';
 import type { ShardResult } from '../pipeline/shard-task.js';
-import { TextView } from '../text/index.js';
-import { RPV2_FEATURES, featureBatch, featuresLine, type DsirFeatureSpec } from './features.js';
+import { RPV2_FEATURES, featuresLine, textFeatureBatch, type DsirFeatureSpec } from './features.js';
 import { shardDocuments, shardDone, shardFailed, type ShardCounts } from './shard-stream.js';
 
 /** One shard of `sieve dsir features`. */
@@ -27,7 +26,10 @@ export async function runDsirFeaturesTask(task: DsirFeaturesTask): Promise<Shard
   const output = featuresOutputPath(task.name);
   async function* lines(): AsyncGenerator<string> {
     for await (const docs of shardDocuments(task, counts)) {
-      const features = featureBatch(docs.map((d) => new TextView(d.text)), task.features);
+      const features = textFeatureBatch(
+        docs.map((d) => d.text),
+        task.features,
+      );
       for (let d = 0; d < docs.length; d++) yield featuresLine(docs[d].id, features.counts, d);
     }
   }

@@ -7,8 +7,8 @@ import { SieveError } from '../errors.js';
 import { DSIR_BUCKETS, MAX_DSIR_BUCKETS } from '../hash/dsir.js';
 import { dsirBatch } from '../hash/dsir-features.js';
 import { resolveBackend } from '../hash/minhash-bands.js';
-import type { BackendName, HashBackend, SparseCounts } from '../hash/types.js';
-import { TextView } from '../text/index.js';
+import type { BackendName, HashBackend, SparseCounts, TokenBatch } from '../hash/types.js';
+import { TextView, wordPunctSpans } from '../text/index.js';
 
 /**
  * - `rpv2`: RedPajama v2 (spec §8.1): WordPunct tokens of the raw text, case kept; every token and
@@ -85,6 +85,49 @@ function packed(views: readonly TextView[], kind: DsirFeatureKind) {
   return { batch: dsirBatch(featureViews), tokens };
 }
 
+/**
+ * The batch of some texts, tokenised on their own (no other view of the text is computed): what the
+ * DSIR-only paths (fit, resample, `sieve dsir features`) hash.
+ */
+function packedTexts(texts: readonly string[], kind: DsirFeatureKind): { batch: TokenBatch; tokens: Uint32Array } {
+  const hashed = kind === 'rpv2' ? texts : texts.map((t) => t.toLowerCase());
+  const scans = hashed.map((t) => wordPunctSpans(t));
+  const unitOffsets = new Uint32Array(hashed.length + 1);
+  const tokenOffsets = new Uint32Array(hashed.length + 1);
+  const tokens = new Uint32Array(hashed.length);
+  for (let d = 0; d < hashed.length; d++) {
+    tokens[d] = scans[d].count;
+    unitOffsets[d + 1] = unitOffsets[d] + hashed[d].length;
+    tokenOffsets[d + 1] = tokenOffsets[d] + scans[d].count;
+    if (unitOffsets[d + 1] < unitOffsets[d] || 2 * tokenOffsets[d + 1] > 0xffffffff) {
+      throw new SieveError('E_USAGE', '[dsir] the documents do not fit one batch (uint32 offsets); split them into smaller batches');
+    }
+  }
+  const units = new Uint16Array(unitOffsets[hashed.length]);
+  // UTF-16LE into the array's own memory: the platform order (little-endian on every target).
+  const unitBytes = Buffer.from(units.buffer, units.byteOffset, units.byteLength);
+  const spans = new Uint32Array(2 * tokenOffsets[hashed.length]);
+  for (let d = 0; d < hashed.length; d++) {
+    unitBytes.write(hashed[d], 2 * unitOffsets[d], 'utf16le');
+    spans.set(scans[d].spans, 2 * tokenOffsets[d]);
+  }
+  return { batch: { units, unitOffsets, spans, tokenOffsets }, tokens };
+}
+
+/** The features of some texts, on the calling thread. */
+export function textFeatureBatch(texts: readonly string[], spec: DsirFeatureSpec, options: FeatureOptions = {}): FeatureBatch {
+  const { batch, tokens } = packedTexts(texts, spec.kind);
+  const counts = resolveBackend(options.backend).dsirBucketsSync(batch, { buckets: spec.buckets, threads: options.threads ?? 1 });
+  return { counts, tokens };
+}
+
+/** As `textFeatureBatch`, with the native kernel off the JS thread (over `threads` threads). */
+export async function textFeatureBatchAsync(texts: readonly string[], spec: DsirFeatureSpec, options: FeatureOptions = {}): Promise<FeatureBatch> {
+  const { batch, tokens } = packedTexts(texts, spec.kind);
+  const counts = await resolveBackend(options.backend).dsirBuckets(batch, { buckets: spec.buckets, threads: options.threads });
+  return { counts, tokens };
+}
+
 /** The features of `views`, on the calling thread. */
 export function featureBatch(views: readonly TextView[], spec: DsirFeatureSpec, options: FeatureOptions = {}): FeatureBatch {
   const { batch, tokens } = packed(views, spec.kind);
@@ -92,12 +135,6 @@ export function featureBatch(views: readonly TextView[], spec: DsirFeatureSpec, 
   return { counts, tokens };
 }
 
-/** As `featureBatch`, with the native kernel off the JS thread (over `threads` threads). */
-export async function featureBatchAsync(views: readonly TextView[], spec: DsirFeatureSpec, options: FeatureOptions = {}): Promise<FeatureBatch> {
-  const { batch, tokens } = packed(views, spec.kind);
-  const counts = await resolveBackend(options.backend).dsirBuckets(batch, { buckets: spec.buckets, threads: options.threads });
-  return { counts, tokens };
-}
 
 /**
  * One document's features as the reference's `*.dsir_hash_features.jsonl.gz` line: Python

@@ -1,6 +1,6 @@
 /** DSIR: hashed n-gram features, model fit, importance weights and Gumbel top-k resampling. */
 
-export { DSIR_FEATURE_KINDS, RPV2_FEATURES, checkFeatureSpec, featureBatch, featureBatchAsync, featureSpecProblems, featureView, featuresLine } from './features.js';
+export { DSIR_FEATURE_KINDS, RPV2_FEATURES, checkFeatureSpec, featureBatch, featureSpecProblems, featureView, featuresLine, textFeatureBatch, textFeatureBatchAsync } from './features.js';
 export type { DsirFeatureKind, DsirFeatureSpec, FeatureBatch, FeatureOptions } from './features.js';
 export { addFeatures, countFiles, emptyCounts, mergeCounts } from './counts.js';
 export type { CountFilesOptions, DsirCorpusCounts } from './counts.js';

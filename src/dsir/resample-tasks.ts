@@ -15,8 +15,7 @@ import { writeAtomically } from '../io/atomic-file.js';
 import { writeLines } from '../io/jsonl-writer.js';
 import type { ShardInput, TaskOutcome } from '../pipeline/run-shards.js';
 import type { ShardResult } from '../pipeline/shard-task.js';
-import { TextView } from '../text/index.js';
-import { featureBatch } from './features.js';
+import { textFeatureBatch } from './features.js';
 import { gumbelKeys } from './gumbel.js';
 import { loadDsirModel, type DsirModel } from './model.js';
 import { createDsirScorer, type DsirScorer } from './score.js';
@@ -68,10 +67,10 @@ function cachedScorer(path: string): Promise<DsirScorer> {
  * precomputed signals give the same sample) + Gumbel noise of (seed, id); NaN for an empty text.
  */
 export function resamplingKeys(docs: readonly Document[], scorer: DsirScorer, seed: bigint): Float64Array {
-  const views = docs.map((d) => new TextView(d.text));
-  const features = featureBatch(views, scorer.model.features);
+  const texts = docs.map((d) => d.text);
+  const features = textFeatureBatch(texts, scorer.model.features);
   const weights = new Float64Array(docs.length);
-  for (let d = 0; d < docs.length; d++) weights[d] = scorer.importance(features, d, views[d]) ?? Number.NaN;
+  for (let d = 0; d < docs.length; d++) weights[d] = scorer.importance(features, d, texts[d]) ?? Number.NaN;
   return gumbelKeys(
     docs.map((d) => d.id),
     weights,

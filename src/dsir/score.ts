@@ -4,8 +4,8 @@
  */
 
 import type { SparseCounts } from '../hash/types.js';
-import { round8, type TextView } from '../text/index.js';
-import { featureBatch, type FeatureBatch, type FeatureOptions } from './features.js';
+import { codePointLength, round8 } from '../text/index.js';
+import { textFeatureBatch, type FeatureBatch, type FeatureOptions } from './features.js';
 import type { DsirModel } from './model.js';
 import { poissonLengthCorrection } from './poisson.js';
 
@@ -37,12 +37,12 @@ export interface DsirScorer {
   readonly model: DsirModel;
   /** `logRatioWeights(model)`. */
   readonly weights: Float64Array;
-  /** The RPv2 importance of document `doc` of `features`, whose text `view` holds: null for an empty text. */
-  importance(features: FeatureBatch, doc: number, view: TextView): number | null;
+  /** The RPv2 importance of document `doc` of `features`, whose text is `text`: null for an empty text. */
+  importance(features: FeatureBatch, doc: number, text: string): number | null;
   /** The same plus the reference's length correction, rounded once at the end as the reference does. */
-  importanceLengthCorrected(features: FeatureBatch, doc: number, view: TextView): number | null;
-  /** `importance` of each view (NaN where null), features computed in one batch. */
-  importanceOfViews(views: readonly TextView[], options?: FeatureOptions): Float64Array;
+  importanceLengthCorrected(features: FeatureBatch, doc: number, text: string): number | null;
+  /** `importance` of each text (NaN where null), features computed in one batch. */
+  importanceOfTexts(texts: readonly string[], options?: FeatureOptions): Float64Array;
 }
 
 /**
@@ -51,7 +51,7 @@ export interface DsirScorer {
  *
  * @example
  * const scorer = createDsirScorer(await loadDsirModel('wiki.dsir.json'));
- * scorer.importanceOfViews([new TextView('An encyclopedia article.')]);
+ * scorer.importanceOfTexts(['An encyclopedia article.']);
  */
 export function createDsirScorer(model: DsirModel): DsirScorer {
   const weights = logRatioWeights(model);
@@ -60,17 +60,17 @@ export function createDsirScorer(model: DsirModel): DsirScorer {
   const scorer: DsirScorer = {
     model,
     weights,
-    importance(features, doc, view) {
-      return view.raw.length === 0 ? null : round8(logRatioOf(features.counts, doc, weights));
+    importance(features, doc, text) {
+      return text.length === 0 ? null : round8(logRatioOf(features.counts, doc, weights));
     },
-    importanceLengthCorrected(features, doc, view) {
-      if (view.raw.length === 0) return null;
-      return round8(logRatioOf(features.counts, doc, weights) + poissonLengthCorrection(view.length, targetLambda, rawLambda));
+    importanceLengthCorrected(features, doc, text) {
+      if (text.length === 0) return null;
+      return round8(logRatioOf(features.counts, doc, weights) + poissonLengthCorrection(codePointLength(text), targetLambda, rawLambda));
     },
-    importanceOfViews(views, options = {}) {
-      const features = featureBatch(views, model.features, options);
-      const out = new Float64Array(views.length);
-      for (let d = 0; d < views.length; d++) out[d] = scorer.importance(features, d, views[d]) ?? Number.NaN;
+    importanceOfTexts(texts, options = {}) {
+      const features = textFeatureBatch(texts, model.features, options);
+      const out = new Float64Array(texts.length);
+      for (let d = 0; d < texts.length; d++) out[d] = scorer.importance(features, d, texts[d]) ?? Number.NaN;
       return out;
     },
   };

@@ -100,8 +100,8 @@ async function buildSignalModels(refs: readonly DsirModelRef[]): Promise<Readonl
     const features = memoised(memo, scorer.model.features);
     out.set(ref.name, {
       name: ref.name,
-      importance: (view) => scorer.importance(features(view), 0, view),
-      importanceLengthCorrected: (view) => scorer.importanceLengthCorrected(features(view), 0, view),
+      importance: (view) => scorer.importance(features(view), 0, view.raw),
+      importanceLengthCorrected: (view) => scorer.importanceLengthCorrected(features(view), 0, view.raw),
     });
   }
   return out;

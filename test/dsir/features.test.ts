@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { featureBatch, featuresLine, type DsirFeatureSpec } from '../../src/dsir/index.js';
+import { featureBatch, featuresLine, textFeatureBatch, type DsirFeatureSpec } from '../../src/dsir/index.js';
 import { TextView } from '../../src/text/index.js';
 import { backends, skipAbsent } from '../hash/backends.js';
 import { readJsonlGz, shared, sieve, tempDir } from '../helpers.js';
@@ -73,13 +73,15 @@ describe('dsir features', () => {
     ];
     skipAbsent('DSIR features of both kinds equal js');
     for (const backend of backends()) {
-      it(`${backend.name} equals js on the spam corpus`, async () => {
-        const views = (await readJsonlGz(shared('corpus', 'spam', 'spamassassin_spam_bodies.jsonl.gz'))).map((d) => new TextView(String(d.text)));
+      it(`${backend.name} equals js on the spam corpus, from views and from bare texts`, async () => {
+        const texts = (await readJsonlGz(shared('corpus', 'spam', 'spamassassin_spam_bodies.jsonl.gz'))).map((d) => String(d.text));
+        const views = texts.map((t) => new TextView(t));
         for (const spec of specs) {
           const js = featureBatch(views, spec, { backend: 'js' });
-          const got = featureBatch(views, spec, { backend, threads: 2 });
-          assert.deepEqual(got.tokens, js.tokens);
-          for (let d = 0; d < views.length; d++) assert.equal(featuresLine(String(d), got.counts, d), featuresLine(String(d), js.counts, d), `${spec.kind}/${spec.buckets} doc ${d}`);
+          for (const got of [featureBatch(views, spec, { backend, threads: 2 }), textFeatureBatch(texts, spec, { backend, threads: 2 })]) {
+            assert.deepEqual(got.tokens, js.tokens);
+            for (let d = 0; d < views.length; d++) assert.equal(featuresLine(String(d), got.counts, d), featuresLine(String(d), js.counts, d), `${spec.kind}/${spec.buckets} doc ${d}`);
+          }
         }
       });
     }

@@ -42,7 +42,7 @@ function scores(model: DsirModel, text: string): [number | null, number | null] 
   const scorer = createDsirScorer(model);
   const view = new TextView(text);
   const features = featureBatch([view], model.features);
-  return [scorer.importance(features, 0, view), scorer.importanceLengthCorrected(features, 0, view)];
+  return [scorer.importance(features, 0, text), scorer.importanceLengthCorrected(features, 0, text)];
 }
 
 describe('dsir: importance weights (spec §8.3)', () => {
@@ -118,7 +118,7 @@ describe('dsir: a fitted model against numpy on every reference document', () =>
     const features = featureBatch(views, scorer.model.features);
     let corrected = 0;
     for (let d = 0; d < views.length; d++) {
-      const got = [scorer.importance(features, d, views[d]), scorer.importanceLengthCorrected(features, d, views[d])];
+      const got = [scorer.importance(features, d, views[d].raw), scorer.importanceLengthCorrected(features, d, views[d].raw)];
       assert.deepEqual(got, expected[d], `document ${d}`);
       if (got[0] !== got[1]) corrected++;
     }
