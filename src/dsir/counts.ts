@@ -54,7 +54,7 @@ export interface CountFilesOptions extends FeatureOptions, Omit<ReadDocumentsOpt
 
 /**
  * Streams every document of `inputs` (files, directories, `-`) and sums its features: one batch of
- * documents in memory at a time, hashed off the JS thread while nothing else waits on it.
+ * documents in memory at a time, each hashed by the backend's kernel over `threads` threads.
  *
  * @example
  * const wiki = await countFiles(['wiki.jsonl.gz'], { kind: 'rpv2', buckets: 10000 });

@@ -74,7 +74,7 @@ export interface FeatureBatch {
 export interface FeatureOptions {
   /** @default getBackend(): `SIEVE_BACKEND` or the best available */
   readonly backend?: BackendName | HashBackend;
-  /** Native threads for one batch. @default 1 */
+  /** Native threads for one batch. @default 1 for the synchronous helpers, every core for the async ones */
   readonly threads?: number;
 }
 
