@@ -3,6 +3,7 @@ import { closestNames } from '../src/suggest.js';
 import type { SignalDefinition, SignalFamily } from '../src/signal.js';
 import { ccnet } from './ccnet.js';
 import { content } from './content.js';
+import { importance, importanceSignals } from './importance.js';
 import { lines } from './lines.js';
 import { minhash } from './minhash.js';
 import { naturalLanguage } from './natural-language.js';
@@ -27,7 +28,20 @@ export function registerSignalFamily(family: SignalFamily): void {
   for (const signal of family.signals) signals.set(signal.name, { family, signal });
 }
 
-for (const family of [ccnet, content, repetition, naturalLanguage, lines, minhash]) registerSignalFamily(family);
+for (const family of [ccnet, content, repetition, naturalLanguage, lines, importance, minhash]) registerSignalFamily(family);
+
+/**
+ * Adds the importance signals of DSIR models named beyond RPv2's three (`--dsir NAME=MODEL`) to the
+ * `importance` family; names already registered are left as they are. Call it, in every thread,
+ * before resolving signal names or parsing a recipe that uses them.
+ */
+export function registerImportanceSignals(names: readonly string[]): void {
+  const added = names.filter((n) => !signals.has(`rps_doc_${n}_importance`)).flatMap((n) => importanceSignals(n));
+  if (added.length === 0) return;
+  const family = { ...importance, signals: [...(families.get(importance.id) ?? importance).signals, ...added] };
+  families.set(family.id, family);
+  for (const signal of family.signals) signals.set(signal.name, { family, signal });
+}
 
 /** The registered signal of that name; unknown names throw, naming the closest known ones. */
 export function getSignal(name: string): RegisteredSignal {

@@ -23,7 +23,7 @@ export { TextView, normalize, round8, pySplit, codePointLength, wordPunctTokeniz
 export type { LineSlice } from './text/index.js';
 
 export type { SignalSpec, SignalContext, SignalDefinition, SignalFamily, SignalLevel, SignalType } from './signal.js';
-export { registerSignalFamily, listSignals, listFamilies, resolveSignals } from '../signals/index.js';
+export { registerSignalFamily, registerImportanceSignals, listSignals, listFamilies, resolveSignals } from '../signals/index.js';
 export type { RegisteredSignal } from '../signals/index.js';
 export { SignalBatchBuilder, signalSchema, arrowType, LINE_ENDS } from './columns/signal-columns.js';
 
@@ -54,5 +54,6 @@ export { buildReport } from './report/build-report.js';
 export type { ReportOptions, ReportSummary } from './report/build-report.js';
 
 export * from './hash/index.js';
+export * from './dsir/index.js';
 export { getBackend, availableBackends, backendInfo } from './native.js';
 export type { BackendInfo, BackendStatus } from './native.js';

@@ -1,4 +1,5 @@
 import type { Document } from './document.js';
+import type { DsirSignalModel } from './dsir/signal-models.js';
 import type { TextView } from './text/index.js';
 
 export const SIGNAL_LEVELS = ['doc', 'line'] as const;
@@ -19,6 +20,8 @@ export interface SignalSpec {
 export interface SignalResources {
   /** UT1 blacklist: domain → category-combination id (spec §4.7), from `--ut1 DIR`. */
   readonly ut1?: ReadonlyMap<string, number>;
+  /** DSIR models by name (`--dsir NAME=MODEL`), for the importance signals. */
+  readonly dsir?: ReadonlyMap<string, DsirSignalModel>;
 }
 
 /** What a signal may read beside the text: the document's fields, its language and loaded resources. */

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { SieveError } from '../errors.js';
+import { parseDsirRef, type DsirModelRef } from '../dsir/signal-models.js';
 import { FORMATS, type Format } from '../io/formats.js';
 import type { Progress } from '../pipeline/run-shards.js';
 import { formatCount, formatDuration } from './output.js';
@@ -18,17 +19,23 @@ export interface InputCliOptions {
   force?: boolean;
   taskIndex?: string;
   taskCount?: string;
+  dsir?: DsirModelRef[];
 }
 
-/** Adds the reading, parallelism and error options shared by `signals`, `run` and `explain`. */
-export function addInputOptions(command: Command, { out = true } = {}): Command {
+/**
+ * Adds the reading, parallelism and error options shared by `signals`, `run`, `explain` and the
+ * `dsir` commands (which compute no language-aware signal: `signalOptions: false`).
+ */
+export function addInputOptions(command: Command, { out = true, signalOptions = true } = {}): Command {
   if (out) command.requiredOption('-o, --out <dir>', 'output directory');
-  return command
+  command
     .option('-w, --workers <n>', 'worker threads, one shard each', String(availableParallelism()))
     .option('--text-field <field>', 'field holding the text (default: text, then raw_content)')
     .option('--id-field <field>', 'field holding the id (default: id, else the RPv2 id, else <name>:<line>)')
     .addOption(new Option('--input-format <format>', 'input format, instead of detecting it from names and content').choices([...FORMATS]))
-    .addOption(new Option('--on-error <mode>', 'on a bad record: stop (fail) or record it in <out>/rejected and go on (skip)').choices(['fail', 'skip']).default('fail'))
+    .addOption(new Option('--on-error <mode>', 'on a bad record: stop (fail) or record it in <out>/rejected and go on (skip)').choices(['fail', 'skip']).default('fail'));
+  if (!signalOptions) return command;
+  return command
     .option('--lang <code>', "language for language-aware signals (default: the document's language field, else en)")
     .option('--ut1 <dir>', 'UT1 blacklist directory (<dir>/<category>/domains) for rps_doc_ut1_blacklist');
 }
@@ -58,6 +65,15 @@ export function taskSlice(opts: Pick<InputCliOptions, 'taskIndex' | 'taskCount'>
   return { index, count };
 }
 
+/** Adds `--dsir NAME=MODEL` (repeatable): the importance signals of a DSIR model (`sieve dsir fit`). */
+export function addDsirOption(command: Command): Command {
+  return command.option(
+    '--dsir <name=model>',
+    'DSIR model for rps_doc_<name>_importance[_length_correction] (repeatable; books, openwebtext, wikipedia give the RPv2 keys)',
+    (value: string, all: DsirModelRef[] = []) => [...all, parseDsirRef(value)],
+  );
+}
+
 /** The library options the shared CLI options stand for. */
 export function inputOptions(opts: InputCliOptions & { out: string }) {
   return {
@@ -71,6 +87,7 @@ export function inputOptions(opts: InputCliOptions & { out: string }) {
     ut1: opts.ut1,
     force: opts.force === true,
     slice: taskSlice(opts),
+    dsir: opts.dsir,
   };
 }
 

@@ -6,6 +6,7 @@ import { manifestCommand } from './manifest.js';
 import { exitCodeFor, printError } from './output.js';
 import { dedupCommand } from './dedup.js';
 import { doctorCommand } from './doctor.js';
+import { dsirCommand } from './dsir.js';
 import { explainCommand } from './explain.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -21,6 +22,7 @@ const program = new Command('sieve')
   .addCommand(explainCommand())
   .addCommand(dedupCommand())
   .addCommand(reportCommand())
+  .addCommand(dsirCommand())
   .addCommand(inspectCommand())
   .addCommand(manifestCommand())
   .addCommand(listSignalsCommand())

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { SieveError } from '../errors.js';
 import { runRecipe } from '../recipe/run-recipe.js';
 import { DEFAULT_SAMPLES } from '../recipe/run-samples.js';
-import { addInputOptions, addResumeOptions, inputOptions, printSummary, progressReporter, resumedNote, type InputCliOptions } from './common.js';
+import { addDsirOption, addInputOptions, addResumeOptions, inputOptions, printSummary, progressReporter, resumedNote, type InputCliOptions } from './common.js';
 import { formatCount } from './output.js';
 
 interface RunCliOptions extends InputCliOptions {
@@ -12,12 +12,12 @@ interface RunCliOptions extends InputCliOptions {
 }
 
 export function runCommand(): Command {
-  return addResumeOptions(addInputOptions(
+  return addDsirOption(addResumeOptions(addInputOptions(
     new Command('run')
       .description('apply a recipe: write the kept documents to <out>/kept/<name>.jsonl.gz and a manifest of what each rule dropped')
       .argument('<recipe>', 'recipe YAML (see recipes/)')
       .argument('<inputs...>', 'input files or directories; - for stdin'),
-  ))
+  )))
     .option('--signals <path>', 'precomputed signals to reuse, joined by id: a sieve signals output directory or file, or RPv2 *.signals.json.gz (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--keep-signals', 'also write the recipe\'s signals of the kept documents to <out>/signals/<name>.signals.parquet')
     .option('--samples <n>', 'documents to keep as samples per rule and of the kept ones, per input, for sieve report (0: none)', String(DEFAULT_SAMPLES))

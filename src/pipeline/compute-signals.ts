@@ -1,4 +1,5 @@
-import { resolveSignals } from '../../signals/index.js';
+import { registerImportanceSignals, resolveSignals } from '../../signals/index.js';
+import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { manifestTotals, writeManifest, type Manifest, type ManifestInput } from './manifest.js';
 import { resumeKey, runShards, shardInput, type ReadRunOptions } from './run-shards.js';
@@ -34,6 +35,11 @@ export interface SignalsSummary {
 export async function computeSignals(options: ComputeSignalsOptions): Promise<SignalsSummary> {
   const onError = options.onError ?? 'fail';
   const format = options.format ?? 'parquet';
+  if (options.dsir) {
+    // Bad names or model files are reported before any shard starts.
+    await loadDsirSignalModels(options.dsir);
+    registerImportanceSignals(options.dsir.map((m) => m.name));
+  }
   const resolved = resolveSignals(options.signals ?? []);
   const signals = resolved.map((r) => r.signal.name);
   const key = resumeKey({
@@ -47,6 +53,7 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     onError,
     lang: options.lang,
     ut1: options.ut1,
+    dsir: options.dsir ?? null,
   });
   const { results, elapsedMs, resumed } = await runShards<ShardTask, Extract<ShardResult, { ok: true }>>({
     inputs: options.inputs,
@@ -79,6 +86,7 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
       inputFormat: options.inputFormat ?? null,
       onError,
       lang: options.lang ?? null,
+      dsir: options.dsir?.map((m) => `${m.name}=${m.path}`).join(',') ?? null,
     },
     inputs,
     totals: manifestTotals(inputs),

@@ -4,6 +4,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { removeStaleTemporaries, writeAtomically } from '../io/atomic-file.js';
 import { Piscina } from 'piscina';
+import type { DsirModelRef } from '../dsir/signal-models.js';
 import { SieveError } from '../errors.js';
 import { expandInputs, type InputShard } from '../io/inputs.js';
 import type { Format } from '../io/formats.js';
@@ -44,6 +45,8 @@ export interface ShardInput extends Partial<SharedState> {
   readonly lang?: string;
   /** UT1 blacklist directory for `rps_doc_ut1_blacklist`. */
   readonly ut1?: string;
+  /** DSIR models for the importance signals (`--dsir NAME=MODEL`). */
+  readonly dsir?: readonly DsirModelRef[];
 }
 
 /** The options of every command that reads shards, as the library takes them. */
@@ -61,6 +64,8 @@ export interface ReadRunOptions {
   readonly lang?: string;
   /** UT1 blacklist directory for `rps_doc_ut1_blacklist` (null without it). */
   readonly ut1?: string;
+  /** DSIR models for `rps_doc_<name>_importance[_length_correction]` (null without them). */
+  readonly dsir?: readonly DsirModelRef[];
   /** Called about twice a second while shards run. */
   readonly onProgress?: (progress: Progress) => void;
   /** Redo shards an earlier run completed (their done markers are otherwise trusted). @default false */
@@ -86,6 +91,7 @@ export function shardInput(options: ReadRunOptions & { readonly out: string }, s
     onError: options.onError ?? 'fail',
     lang: options.lang,
     ut1: options.ut1,
+    ...(options.dsir && options.dsir.length > 0 ? { dsir: options.dsir } : {}),
     ...shared,
   };
 }

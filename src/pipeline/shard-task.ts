@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
-import { resolveSignals } from '../../signals/index.js';
+import { registerImportanceSignals, resolveSignals } from '../../signals/index.js';
 import { arrowType, SignalBatchBuilder } from '../columns/signal-columns.js';
 import { AsyncQueue } from '../io/async-queue.js';
 import { rpv2IdInt, rpv2Shard } from '../io/rpv2.js';
 import type { Document, Rejection } from '../document.js';
+import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import { SieveError, type ErrorCode, type ErrorLocation } from '../errors.js';
 import { writeJsonl, writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
@@ -58,6 +59,7 @@ export function signalsOutputPath(format: OutputFormat, name: string): string {
 
 /** Reads one shard, computes the selected signals per document and writes them in the task's format. */
 export async function runShardTask(task: ShardTask): Promise<ShardResult> {
+  registerImportanceSignals(task.dsir?.map((m) => m.name) ?? []);
   const registered = resolveSignals(task.signals);
   const specs = registered.map((r) => r.signal);
   const families = [...new Set(registered.map((r) => `${r.family.id}@${r.family.version}`))];
@@ -68,7 +70,7 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const outputs = [output];
   const path = join(task.outDir, output);
   try {
-    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
+    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined, dsir: task.dsir ? await loadDsirSignalModels(task.dsir) : undefined };
     const computed = computeShard(task, layout, resources, rejections, counts);
     if (task.format === 'parquet') {
       // One key: parquet-wasm keeps key-value metadata in a hash map, so several keys come out in random order.

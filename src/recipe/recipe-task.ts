@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
-import { getSignal, listSignals } from '../../signals/index.js';
+import { getSignal, listSignals, registerImportanceSignals } from '../../signals/index.js';
 import { SignalBatchBuilder } from '../columns/signal-columns.js';
 import { ShardKeyer, type DedupSpec } from '../dedup/shard-keyer.js';
+import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import type { Document, Rejection } from '../document.js';
 import { SieveError } from '../errors.js';
 import { writeLines } from '../io/jsonl-writer.js';
@@ -106,6 +107,7 @@ export function parseRecipeText(text: string, path: string): Recipe {
 
 /** Reads one shard, applies the recipe's rule steps batch by batch, writes `kept/<name>.jsonl.gz`. */
 export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<RecipeShardResult>> {
+  registerImportanceSignals(task.dsir?.map((m) => m.name) ?? []);
   const recipe = parseRecipeText(task.recipeText, task.recipePath);
   const allRules = recipe.steps.filter((s): s is RuleStep => s.kind === 'keep' || s.kind === 'keep_lines');
   const steps = recipeStages(recipe)[task.stage ?? 0].steps;
@@ -126,7 +128,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   const builder = task.keepSignals && !task.next ? signalBuilder(signalNames) : undefined;
   const keyer = task.next ? new ShardKeyer(task.next.dedup.workDir, task.next.dedup.shard, task.next.dedup.spec, getBackend()) : undefined;
   try {
-    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
+    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined, dsir: task.dsir ? await loadDsirSignalModels(task.dsir) : undefined };
     const signalsFile = task.signalSources ? findSignalsFile(task.signalSources, task.name) : undefined;
     precomputed = signalsFile ? await loadPrecomputed(signalsFile) : undefined;
     const prefill = precomputed ? prefiller(precomputed, signalNames) : undefined;

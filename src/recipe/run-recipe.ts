@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { resolveClusters } from '../dedup/clusters.js';
 import { writeDedupOutputs } from '../dedup/dedup-outputs.js';
 import { dedupStepOptions, type DedupStepOptions } from '../dedup/step-options.js';
+import { loadDsirSignalModels } from '../dsir/signal-models.js';
+import { registerImportanceSignals } from '../../signals/index.js';
 import { SieveError } from '../errors.js';
 import { writeManifest } from '../pipeline/manifest.js';
 import { resumeKey, runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
@@ -67,6 +69,11 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
   } catch (err) {
     throw new SieveError('E_INPUT_MISSING', `cannot read recipe ${options.recipe}: ${(err as Error).message}`, { location: { file: options.recipe }, cause: err });
   }
+  if (options.dsir) {
+    // Bad names or model files are reported before any shard starts.
+    await loadDsirSignalModels(options.dsir);
+    registerImportanceSignals(options.dsir.map((m) => m.name));
+  }
   const recipe = parseRecipeText(recipeText, options.recipe);
   const resample = recipe.steps.find((s) => s.kind === 'resample');
   if (resample) {
@@ -100,6 +107,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       onError,
       lang: options.lang,
       ut1: options.ut1,
+      dsir: options.dsir ?? null,
     });
   let elapsedMs = 0;
   let resumed = 0;
