@@ -4,6 +4,7 @@
  * result does not depend on the order documents are added in.
  */
 
+import { readFile, writeFile } from 'node:fs/promises';
 import { SieveError } from '../errors.js';
 import { expandInputs } from '../io/inputs.js';
 import { readDocuments, type ReadDocumentsOptions } from '../io/read-documents.js';
@@ -77,4 +78,25 @@ export async function countFiles(inputs: readonly string[], spec: DsirFeatureSpe
     }
   }
   return total;
+}
+
+/**
+ * Writes counts to a file (little-endian float64: documents, tokens, then one count per bucket),
+ * so the parts of a corpus counted by different workers can be merged.
+ */
+export async function writeCountsFile(path: string, counts: DsirCorpusCounts): Promise<void> {
+  const out = new Float64Array(2 + counts.counts.length);
+  out[0] = counts.documents;
+  out[1] = counts.tokens;
+  out.set(counts.counts, 2);
+  await writeFile(path, new Uint8Array(out.buffer));
+}
+
+/** Reads a `writeCountsFile` file back, over `spec`. */
+export async function readCountsFile(path: string, spec: DsirFeatureSpec): Promise<DsirCorpusCounts> {
+  const bytes = await readFile(path);
+  const values = new Float64Array(bytes.length / 8);
+  new Uint8Array(values.buffer).set(bytes);
+  if (values.length !== 2 + spec.buckets) throw new SieveError('E_IO', `[dsir] ${path} holds ${values.length - 2} buckets, expected ${spec.buckets}`, { location: { file: path } });
+  return { spec, counts: values.slice(2), documents: values[0], tokens: values[1] };
 }

@@ -83,7 +83,7 @@ function checkSize(options: ResampleOptions): void {
 }
 
 /** Reads the shards' key files in input order and keeps the k best (O(k) memory). */
-async function selectKeys(keysPaths: readonly (string | undefined)[], k: number): Promise<TopKSelection> {
+export async function selectKeys(keysPaths: readonly (string | undefined)[], k: number): Promise<TopKSelection> {
   const top = createTopK(k);
   const chunk = new Float64Array(1 << 16);
   const bytes = new Uint8Array(chunk.buffer);

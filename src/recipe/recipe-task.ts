@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { getSignal, listSignals, registerImportanceSignals } from '../../signals/index.js';
 import { SignalBatchBuilder } from '../columns/signal-columns.js';
 import { ShardKeyer, type DedupSpec } from '../dedup/shard-keyer.js';
+import { addFeatures, emptyCounts, writeCountsFile, type DsirCorpusCounts } from '../dsir/counts.js';
+import { featureBatch, type DsirFeatureSpec } from '../dsir/features.js';
 import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import type { Document, Rejection } from '../document.js';
 import { SieveError } from '../errors.js';
@@ -28,7 +31,10 @@ import { readStaged, stagedLine } from './staged-documents.js';
  */
 export interface NextGlobalStep {
   readonly stagePath: string;
-  readonly dedup: { readonly workDir: string; readonly shard: number; readonly spec: DedupSpec };
+  /** A dedup step: key the survivors. */
+  readonly dedup?: { readonly workDir: string; readonly shard: number; readonly spec: DedupSpec };
+  /** A DSIR resample step: count the survivors' features (the raw side of its model) into `path`. */
+  readonly dsirCounts?: { readonly path: string; readonly spec: DsirFeatureSpec };
 }
 
 /**
@@ -126,7 +132,10 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   const signalBatches: RecordBatch[] = [];
   let precomputed: PrecomputedSignals | undefined;
   const builder = task.keepSignals && !task.next ? signalBuilder(signalNames) : undefined;
-  const keyer = task.next ? new ShardKeyer(task.next.dedup.workDir, task.next.dedup.shard, task.next.dedup.spec, getBackend()) : undefined;
+  const dedup = task.next?.dedup;
+  const keyer = dedup ? new ShardKeyer(dedup.workDir, dedup.shard, dedup.spec, getBackend()) : undefined;
+  const dsirCounts = task.next?.dsirCounts;
+  const rawCounts = dsirCounts ? emptyCounts(dsirCounts.spec) : undefined;
   try {
     const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined, dsir: task.dsir ? await loadDsirSignalModels(task.dsir) : undefined };
     const signalsFile = task.signalSources ? findSignalsFile(task.signalSources, task.name) : undefined;
@@ -153,8 +162,9 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
         if (!task.next) observer.kept(states);
         counts.kept += states.length;
         for (const s of states) counts.keptCharacters += s.text.length;
-        if (keyer) {
-          keyer.addDocuments(states.map((s) => ({ ...s.doc, text: s.text })), states.map((s) => s.view));
+        if (task.next) {
+          keyer?.addDocuments(states.map((s) => ({ ...s.doc, text: s.text })), states.map((s) => s.view));
+          if (rawCounts && dsirCounts) addFeatures(rawCounts, featureBatch(states.map((s) => s.view), dsirCounts.spec));
           for (const s of states) yield stagedLine(s.doc, s.text, s.changed);
         } else {
           for (const s of states) yield keptRecord(s);
@@ -168,6 +178,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     }
     await writeLines(task.next ? task.next.stagePath : join(task.outDir, keptPath), keptRecords());
     keyer?.close();
+    if (rawCounts && dsirCounts) await writeCounts(dsirCounts.path, rawCounts);
     if (builder) await writeParquet(join(task.outDir, signalsPath), fromList(signalBatches.length > 0 ? signalBatches : [builder.add([])]));
     // Each stage records its own steps; the report adds the files up.
     reportOutputs = await observer.write(task.outDir, task.stage ? `${task.name}.stage-${task.stage}` : task.name);
@@ -181,7 +192,8 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     const none = Object.fromEntries(steps.map((s) => [s.name, 0]));
     if (task.next) {
       // Later stages read the stage file: the rejected shard goes on as an empty one.
-      new ShardKeyer(task.next.dedup.workDir, task.next.dedup.shard, task.next.dedup.spec, getBackend()).close();
+      if (dedup) new ShardKeyer(dedup.workDir, dedup.shard, dedup.spec, getBackend()).close();
+      if (dsirCounts) await writeCounts(dsirCounts.path, emptyCounts(dsirCounts.spec));
       await writeLines(task.next.stagePath, []);
     }
     return { ok: true, input: task.input, name: task.name, documents: 0, kept: 0, dropped: none, rejected: countRejected(rejections), characters: 0, keptCharacters: 0, charactersLeft: { ...none }, outputs: [], rejectedFile };
@@ -230,6 +242,11 @@ async function* stageInput(
     }
     yield states;
   }
+}
+
+async function writeCounts(path: string, counts: DsirCorpusCounts): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeCountsFile(path, counts);
 }
 
 /** A file of little-endian uint32 values. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
 import { dedupStepOptions } from '../dedup/step-options.js';
+import { parseResampleStep } from '../dsir/resample-step.js';
 import { SieveError, type SourceIssue } from '../errors.js';
 import { ExpressionError, parseRule, type CheckedExpression, type SignalCatalog } from './expression.js';
 
@@ -143,6 +144,13 @@ function parseStep(
     else if (kind === 'dedup') {
       const checked = dedupStepOptions(options);
       if (Array.isArray(checked)) for (const problem of checked) issue(value.range?.[0] ?? keyOffset, problem);
+    } else {
+      try {
+        parseResampleStep(options, path, line);
+      } catch (err) {
+        if (!(err instanceof SieveError)) throw err;
+        for (const problem of err.issues ?? [{ message: err.message }]) issue(value.range?.[0] ?? keyOffset, problem.message);
+      }
     }
     return { kind, name: typeof options.name === 'string' ? options.name : kind, options, line };
   }

@@ -1,8 +1,7 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveClusters } from '../dedup/clusters.js';
-import { writeDedupOutputs } from '../dedup/dedup-outputs.js';
 import { dedupStepOptions, type DedupStepOptions } from '../dedup/step-options.js';
+import { parseResampleStep, type DsirResampleStep } from '../dsir/resample-step.js';
 import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import { registerImportanceSignals } from '../../signals/index.js';
 import { SieveError } from '../errors.js';
@@ -12,6 +11,7 @@ import { PACKAGE_VERSION } from '../version.js';
 import { parseRecipeText, recipeStages, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
 import type { GlobalStep, Recipe } from './recipe.js';
 import { DEFAULT_SAMPLES } from './run-samples.js';
+import { dedupWorkDir, droppedPath, dsirCountsPath, resolveDedupStep, resolveResampleStep, stagedPath, stagedShards } from './corpus-steps.js';
 
 export interface RunRecipeOptions extends ReadRunOptions {
   /** Path of the recipe YAML. */
@@ -75,12 +75,6 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
     registerImportanceSignals(options.dsir.map((m) => m.name));
   }
   const recipe = parseRecipeText(recipeText, options.recipe);
-  const resample = recipe.steps.find((s) => s.kind === 'resample');
-  if (resample) {
-    throw new SieveError('E_RECIPE', `the resample step (line ${resample.line}) is not available in this version: recipes can use keep, keep_lines and dedup`, {
-      location: { file: options.recipe, line: resample.line },
-    });
-  }
   const onError = options.onError ?? 'fail';
   const stages = recipeStages(recipe);
   const slice = options.slice ?? { index: 0, count: 1 };
@@ -111,12 +105,12 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
     });
   let elapsedMs = 0;
   let resumed = 0;
-  let previous: { results: RecipeShardResult[]; step: GlobalStep; stageDir: string } | undefined;
+  let previous: { step: GlobalStep; stageDir: string } | undefined;
   const perStage: RecipeShardResult[][] = [];
   for (let k = 0; k < stages.length; k++) {
     const then = stages[k].then;
     const stageDir = join(workDir, `stage-${k + 1}`);
-    const dedupOptions = then ? (dedupStepOptions(then.options) as DedupStepOptions) : undefined;
+    const step = then ? corpusStep(then, options.recipe) : undefined;
     const staged = previous;
     const run = await runShards<RecipeTask, RecipeShardResult>({
       inputs: options.inputs,
@@ -136,20 +130,30 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
         signalSources: options.signals,
         samples: options.samples ?? DEFAULT_SAMPLES,
         stage: k,
-        ...(staged
-          ? { staged: { path: join(staged.stageDir, `${shared.slot}.jsonl`), droppedFile: join(staged.stageDir, 'dropped', `${shared.slot}.bin`), droppedBy: staged.step.name } }
+        ...(staged ? { staged: { path: stagedPath(staged.stageDir, shared.slot), droppedFile: droppedPath(staged.stageDir, shared.slot), droppedBy: staged.step.name } } : {}),
+        ...(step
+          ? {
+              next: {
+                stagePath: stagedPath(stageDir, shared.slot),
+                ...(step.kind === 'dedup'
+                  ? { dedup: { workDir: dedupWorkDir(stageDir), shard: shared.slot, spec: step.options.spec } }
+                  : { dsirCounts: { path: dsirCountsPath(stageDir, shared.slot), spec: step.options.features } }),
+              },
+            }
           : {}),
-        ...(then && dedupOptions ? { next: { stagePath: join(stageDir, `${shared.slot}.jsonl`), dedup: { workDir: join(stageDir, 'dedup'), shard: shared.slot, spec: dedupOptions.spec } } } : {}),
       }),
     });
     elapsedMs += run.elapsedMs;
     if (k === stages.length - 1) resumed = run.resumed;
     perStage.push(run.results);
-    if (then && dedupOptions) {
+    if (then && step) {
       const started = performance.now();
-      await resolveDedupStep(stageDir, dedupOutputDir(options.out, recipe, then), dedupOptions, run.results);
+      const shards = stagedShards(run.results, run.results.map((_, slot) => slot));
+      const outDir = corpusStepOutputDir(options.out, recipe, then);
+      if (step.kind === 'dedup') await resolveDedupStep(stageDir, outDir, step.options, shards);
+      else await resolveResampleStep(stageDir, outDir, step.options, shards, options);
       elapsedMs += performance.now() - started;
-      previous = { results: run.results, step: then, stageDir };
+      previous = { step: then, stageDir };
     }
   }
   await rm(workDir, { recursive: true, force: true });
@@ -197,26 +201,20 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
   return { manifest, manifestPath, elapsedMs, resumed };
 }
 
-/** Where a dedup step writes `clusters.parquet` and `duplicates/`: `dedup/`, or `dedup-<n>/` for the n-th of several. */
-function dedupOutputDir(out: string, recipe: Recipe, step: GlobalStep): string {
-  const dedups = recipe.steps.filter((s) => s.kind === 'dedup');
-  const n = dedups.indexOf(step);
-  return join(out, n === 0 ? 'dedup' : `dedup-${n + 1}`);
+/** A corpus-wide step's checked options (the recipe parser has already reported any problem). */
+function corpusStep(step: GlobalStep, file: string): { kind: 'dedup'; options: DedupStepOptions } | { kind: 'resample'; options: DsirResampleStep } {
+  if (step.kind === 'dedup') return { kind: 'dedup', options: dedupStepOptions(step.options) as DedupStepOptions };
+  return { kind: 'resample', options: parseResampleStep(step.options, file, step.line) };
 }
 
-/** Links the survivors keyed by a stage, writes the dedup's outputs, and leaves each shard's dropped positions for the next stage. */
-async function resolveDedupStep(stageDir: string, outDir: string, options: DedupStepOptions, results: readonly RecipeShardResult[]): Promise<void> {
-  const workDir = join(stageDir, 'dedup');
-  const clusters = resolveClusters({
-    workDir,
-    shardDocs: results.map((r) => r.kept),
-    keep: options.keep,
-    memory: options.memory,
-    verifyThreshold: options.spec.verify ? options.spec.threshold : undefined,
-  });
-  const dropped = await writeDedupOutputs(outDir, workDir, clusters, results.map((r) => ({ name: r.name, shardId: r.name, documents: r.kept })));
-  await mkdir(join(stageDir, 'dropped'), { recursive: true });
-  await Promise.all(dropped.map((d, s) => writeFile(join(stageDir, 'dropped', `${s}.bin`), new Uint8Array(d.buffer, d.byteOffset, d.byteLength))));
+/**
+ * Where a corpus-wide step writes what it found: `dedup/` (`clusters.parquet`, `duplicates/`) or
+ * `resample/` (`model.json`), with `-<n>` for the n-th step of a kind.
+ */
+function corpusStepOutputDir(out: string, recipe: Recipe, step: GlobalStep): string {
+  const same = recipe.steps.filter((s) => s.kind === step.kind);
+  const n = same.indexOf(step);
+  return join(out, n === 0 ? step.kind : `${step.kind}-${n + 1}`);
 }
 
 /** One result per input from the results of every stage: read counts from the first, kept and outputs from the last, drops from all. */
