@@ -11,6 +11,7 @@ import { explainCommand } from './explain.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { signalsCommand } from './signals.js';
+import { workerCommand } from './worker.js';
 
 const program = new Command('sieve')
   .description('curate LLM pretraining corpora the RedPajama v2 way')
@@ -23,6 +24,7 @@ const program = new Command('sieve')
   .addCommand(dedupCommand())
   .addCommand(reportCommand())
   .addCommand(dsirCommand())
+  .addCommand(workerCommand())
   .addCommand(inspectCommand())
   .addCommand(manifestCommand())
   .addCommand(listSignalsCommand())

@@ -263,7 +263,7 @@ async function writeDoneMarker<R extends ShardOutcome>(resume: ResumeOptions, ou
 }
 
 /** The worker module next to this one: `.ts` when running from source under tsx, `.js` when built. */
-function workerFile(): string {
+export function workerFile(): string {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   return new URL(`./shard-worker${ext}`, import.meta.url).href;
 }

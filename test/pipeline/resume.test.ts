@@ -1,25 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
-import { readJsonlGz, ROOT, shared, sieve, tempDir } from '../helpers.js';
+import { ROOT, shardedWebCorpus, sieve, tempDir } from '../helpers.js';
 
 const SHARDS = 8;
-
-/** The web corpus cut into 8 shards, so a kill lands between and inside shards. */
-async function shardedCorpus(): Promise<string> {
-  const docs = await readJsonlGz(shared('corpus', 'web', 'web_docs.jsonl.gz'));
-  const dir = join(tempDir(), 'shards');
-  mkdirSync(dir);
-  const per = Math.ceil(docs.length / SHARDS);
-  for (let s = 0; s < SHARDS; s++) {
-    const lines = docs.slice(s * per, (s + 1) * per).map((d) => JSON.stringify(d) + '\n');
-    writeFileSync(join(dir, `part-${s}.jsonl.gz`), gzipSync(lines.join('')));
-  }
-  return dir;
-}
 
 function keptFiles(out: string): Map<string, Buffer> {
   const dir = join(out, 'kept');
@@ -47,7 +33,7 @@ describe('resume, workers and array tasks give the same output', () => {
   let reference: string;
   let referenceMs: number;
   before(async () => {
-    shards = await shardedCorpus();
+    shards = await shardedWebCorpus(SHARDS);
     reference = join(tempDir(), 'ref');
     const t0 = performance.now();
     const r = sieve(['run', recipe, shards, '--out', reference, '--workers', '1']);
