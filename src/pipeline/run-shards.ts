@@ -110,6 +110,8 @@ export interface ResumeOptions {
   readonly dir?: string;
   /** Redo every shard, markers or not. */
   readonly force?: boolean;
+  /** Run nothing: every shard must have been done (a later stage of an array job); a missing one is an error naming it. */
+  readonly require?: string;
 }
 
 /** This task's share of an array job: shards i with i mod `count` = `index`. */
@@ -164,6 +166,7 @@ export async function runShards<T, R extends ShardOutcome>(options: RunShardsOpt
   for (let i = 0; i < tasks.length; i++) {
     const done = options.resume && !options.resume.force ? await readDoneMarker<R>(options.out, options.resume, shards[i]) : undefined;
     if (done) outcomes[i] = done;
+    else if (options.resume?.require) throw new SieveError('E_USAGE', `${shards[i].path} has not been done yet: ${options.resume.require}`);
     else todo.push(i);
   }
   const resumed = tasks.length - todo.length;
