@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeManifest } from '../pipeline/manifest.js';
-import { resumeKey, runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
+import { readingOptions, resumeKey, runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { clustersFromEdges, resolveClusters, writeRangeEdges, type Clusters, type KeepRule } from './clusters.js';
 import { CLUSTERS_FILE, duplicatesPath, writeDedupOutputs } from './dedup-outputs.js';
@@ -125,7 +125,7 @@ function dedupPlan(options: DedupOptions): DedupPlan {
     memory: options.memory ?? DEFAULT_MEMORY,
     onError,
     workDir: join(options.out, '.work'),
-    key: resumeKey({ command: 'dedup', version: PACKAGE_VERSION, spec, textField: options.textField, idField: options.idField, inputFormat: options.inputFormat, onError }),
+    key: resumeKey({ command: 'dedup', version: PACKAGE_VERSION, spec, ...readingOptions(options) }),
   };
 }
 
@@ -146,7 +146,7 @@ function keyShards(options: DedupOptions, plan: DedupPlan, slice: DedupOptions['
 
 /** Clusters → outputs, manifest; the work directory goes once they are written. */
 async function finishDedup(options: DedupOptions, plan: DedupPlan, results: readonly DedupKeysResult[], keysMs: number, cluster: () => Clusters): Promise<DedupSummary> {
-  const { spec, keep, memory, onError, workDir } = plan;
+  const { spec, keep, memory, workDir } = plan;
   const started = performance.now();
   const clusters = cluster();
   const dropped = await writeDedupOutputs(options.out, workDir, clusters, results.map((r) => ({ name: r.name, shardId: r.shardId, documents: r.documents })));
@@ -165,10 +165,7 @@ async function finishDedup(options: DedupOptions, plan: DedupPlan, results: read
       keep,
       verify: spec.verify,
       memory,
-      textField: options.textField ?? null,
-      idField: options.idField ?? null,
-      inputFormat: options.inputFormat ?? null,
-      onError,
+      ...readingOptions(options),
     },
     inputs,
     totals: {

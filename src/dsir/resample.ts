@@ -9,7 +9,7 @@ import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SieveError } from '../errors.js';
 import { writeManifest } from '../pipeline/manifest.js';
-import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
+import { readingOptions, runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { parseSeed } from './gumbel.js';
 import { loadDsirModel } from './model.js';
@@ -184,12 +184,7 @@ export async function resampleDsir(options: ResampleOptions): Promise<ResampleSu
     tool: `pajama-sieve ${PACKAGE_VERSION}`,
     command: 'dsir resample',
     resample: { model: options.model, features: model.features.kind, buckets: model.features.buckets, seed: seed.toString(), k, fraction: options.fraction ?? null, threshold },
-    options: {
-      textField: options.textField ?? null,
-      idField: options.idField ?? null,
-      inputFormat: options.inputFormat ?? null,
-      onError,
-    },
+    options: readingOptions(options),
     inputs,
     totals: {
       inputs: inputs.length,

@@ -2,7 +2,7 @@ import { registerImportanceSignals, resolveSignals } from '../../signals/index.j
 import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { manifestTotals, writeManifest, type Manifest, type ManifestInput } from './manifest.js';
-import { resumeKey, runShards, shardInput, type ReadRunOptions } from './run-shards.js';
+import { readingOptions, resumeKey, runShards, shardInput, type ReadRunOptions } from './run-shards.js';
 import { runShardTask, type OutputFormat, type ShardResult, type ShardTask } from './shard-task.js';
 
 export type { Progress } from './run-shards.js';
@@ -47,10 +47,7 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     version: PACKAGE_VERSION,
     signals: resolved.map((r) => `${r.signal.name}@${r.family.version}`),
     format,
-    textField: options.textField,
-    idField: options.idField,
-    inputFormat: options.inputFormat,
-    onError,
+    ...readingOptions(options),
     lang: options.lang,
     ut1: options.ut1,
     dsir: options.dsir ?? null,

@@ -74,6 +74,11 @@ export interface ReadRunOptions {
   readonly slice?: TaskSlice;
 }
 
+/** How a run reads its documents, as manifests and resume keys record it (null where not given). */
+export function readingOptions(options: ReadRunOptions): { textField: string | null; idField: string | null; inputFormat: string | null; onError: string } {
+  return { textField: options.textField ?? null, idField: options.idField ?? null, inputFormat: options.inputFormat ?? null, onError: options.onError ?? 'fail' };
+}
+
 /** The key of a run's done markers: a hash of everything that shapes its outputs. */
 export function resumeKey(parts: Readonly<Record<string, unknown>>): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');

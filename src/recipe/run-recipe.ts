@@ -6,7 +6,7 @@ import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import { registerImportanceSignals } from '../../signals/index.js';
 import { SieveError } from '../errors.js';
 import { writeManifest } from '../pipeline/manifest.js';
-import { resumeKey, runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
+import { readingOptions, resumeKey, runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { parseRecipeText, recipeStages, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
 import type { GlobalStep, Recipe } from './recipe.js';
@@ -97,10 +97,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       keepSignals: options.keepSignals ?? false,
       samples: options.samples ?? DEFAULT_SAMPLES,
       signals: options.signals ?? null,
-      textField: options.textField,
-      idField: options.idField,
-      inputFormat: options.inputFormat,
-      onError,
+      ...readingOptions(options),
       lang: options.lang,
       ut1: options.ut1,
       dsir: options.dsir ?? null,
