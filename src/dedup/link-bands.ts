@@ -7,6 +7,7 @@
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PARTITION_BITS, PARTITIONS, RECORD_BYTES, RECORD_WORDS, rangeFiles } from './key-spill.js';
+import { SieveError } from '../errors.js';
 
 /** Bytes of memory one key record needs while its range is linked: the record and its hash-table slots. */
 export const BYTES_PER_KEY = RECORD_BYTES + 16;
@@ -96,7 +97,7 @@ function readInto(file: KeyFile, words: Uint32Array, pos: number): number {
     const end = offset + file.bytes;
     while (offset < end) {
       const n = readSync(fd, bytes, offset, Math.min(end - offset, CHUNK_RECORDS * RECORD_BYTES), null);
-      if (n === 0) throw new Error(`key file ${file.path} ended early`);
+      if (n === 0) throw new SieveError('E_IO', `key file ${file.path} ended early: its shard's keys were cut off; run the dedup again`, { location: { file: file.path } });
       offset += n;
     }
     const records = file.bytes / RECORD_BYTES;
@@ -133,7 +134,7 @@ function splitRange(files: readonly KeyFile[], bitsUsed: number, dir: string): K
           let got = 0;
           while (got < want) {
             const n = readSync(fd, chunkBytes, got, want - got, null);
-            if (n === 0) throw new Error(`key file ${f.path} ended early`);
+            if (n === 0) throw new SieveError('E_IO', `key file ${f.path} ended early: its shard's keys were cut off; run the dedup again`, { location: { file: f.path } });
             got += n;
           }
           left -= want;

@@ -262,8 +262,9 @@ async function readDoneMarker<R extends ShardOutcome>(out: string, resume: Resum
 }
 
 async function writeDoneMarker<R extends ShardOutcome>(resume: ResumeOptions, out: string, shard: InputShard, result: R): Promise<void> {
-  if (shard.path === '-') return;
-  const st = await stat(shard.path);
+  // An input that is gone (rejected whole with --on-error skip) gets no marker: it is tried again.
+  const st = shard.path === '-' ? undefined : await stat(shard.path).catch(() => undefined);
+  if (!st) return;
   const marker: DoneMarker<R> = { key: resume.key, input: shard.path, size: st.size, mtimeMs: st.mtimeMs, result };
   const path = doneMarkerPath(resume, out, shard.name);
   await mkdir(dirname(path), { recursive: true });
