@@ -10,6 +10,7 @@ import { bandSpec } from './keys.js';
 import { DEFAULT_MEMORY } from './step-options.js';
 import { parseExactKey, type DedupMethod, type DedupSpec, type ExactKey } from './shard-keyer.js';
 
+/** Options of {@link dedup}. */
 export interface DedupOptions extends ReadRunOptions {
   /** Output directory: `clusters.parquet`, `duplicates/`, `manifest.json`, `rejected/`. */
   readonly out: string;
@@ -27,6 +28,7 @@ export interface DedupOptions extends ReadRunOptions {
   readonly memory?: number;
 }
 
+/** A dedup's `manifest.json`: its options, and per input and in total what was read, clustered and dropped. */
 export interface DedupManifest {
   readonly tool: string;
   readonly command: 'dedup';
@@ -46,6 +48,7 @@ export interface DedupManifest {
   readonly link: { readonly keys: number; readonly collisions: number; readonly refused: number; readonly splits: number };
 }
 
+/** What {@link dedup} did: the manifest it wrote and how long it took. */
 export interface DedupSummary {
   readonly manifest: DedupManifest;
   readonly manifestPath: string;
