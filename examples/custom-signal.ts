@@ -1,13 +1,13 @@
 // %% [markdown]
 // # A signal of your own, in a recipe
-// Register a signal family, name its signal in a recipe next to RPv2's, run the recipe and look at
-// the report. Run with `node --import tsx examples/custom-signal.ts [OUT_DIR]`.
+// Register a signal, name it in a recipe next to RPv2's, run the recipe and look at the report.
+// Run with `node --import tsx examples/custom-signal.ts [OUT_DIR]`.
 
 // %%
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildReport, registerSignalFamily, runRecipe, type TextView } from '../src/index.js';
+import { buildReport, registerSignal, runRecipe, type TextView } from '../src/index.js';
 
 const out = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'sieve-custom-'));
 mkdirSync(out, { recursive: true });
@@ -29,15 +29,12 @@ function fracDigitChars(view: TextView): number | null {
   return digits / view.length;
 }
 
-registerSignalFamily({
-  id: 'my-signals',
-  version: 1,
-  signals: [{ name: 'my_doc_frac_digit_chars', level: 'doc', type: 'f64', description: 'ASCII digits over all characters.', compute: fracDigitChars }],
-});
+registerSignal({ name: 'my_doc_frac_digit_chars', level: 'doc', type: 'f64', description: 'ASCII digits over all characters.', compute: fracDigitChars });
 
 // %% [markdown]
-// The recipe names it like any other signal. The run and the report use one worker, in this
-// process: worker threads load the built-in registry only, without the family registered here.
+// `registerSignal` makes it a family of one (`registerSignalFamily` registers several at once,
+// under one version). The recipe names it like any other signal. The run and the report use one
+// worker, in this process: worker threads load the built-in registry only, without this signal.
 
 // %%
 const recipe = join(out, 'few-digits.yaml');

@@ -55,6 +55,7 @@ export function listSignals(): RegisteredSignal[] {
   return [...signals.values()];
 }
 
+/** Every registered family, in registration order. */
 export function listFamilies(): SignalFamily[] {
   return [...families.values()];
 }

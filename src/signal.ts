@@ -3,8 +3,10 @@ import type { DsirSignalModel } from './dsir/signal-models.js';
 import type { TextView } from './text/index.js';
 
 export const SIGNAL_LEVELS = ['doc', 'line'] as const;
+/** `doc`: one value per document; `line`: one value per raw line. */
 export type SignalLevel = (typeof SIGNAL_LEVELS)[number];
 export const SIGNAL_TYPES = ['f64', 'i64', 'str', 'bytes', 'bands'] as const;
+/** The column type of a signal: numbers, a string, bytes, or a list of byte strings (MinHash bands). */
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
 /** A column a signal produces: its RPv2 name, whether it is per document or per line, and its type. */
@@ -39,12 +41,14 @@ export interface NumericDocSignal extends SignalSpec {
   compute(view: TextView, ctx: SignalContext): number | null;
 }
 
+/** A per-document string (a language code, a category); null where the reference gives None. */
 export interface StringDocSignal extends SignalSpec {
   readonly level: 'doc';
   readonly type: 'str';
   compute(view: TextView, ctx: SignalContext): string | null;
 }
 
+/** Per-document bytes (a hash); null where the reference gives None. */
 export interface BytesDocSignal extends SignalSpec {
   readonly level: 'doc';
   readonly type: 'bytes';
@@ -69,6 +73,7 @@ export interface LineSignal extends SignalSpec {
   compute(view: TextView, ctx: SignalContext): ArrayLike<number>;
 }
 
+/** A signal: its spec and how to compute it from a `TextView`; what `registerSignal` takes. */
 export type SignalDefinition = NumericDocSignal | StringDocSignal | BytesDocSignal | BandsDocSignal | LineSignal;
 
 /** A document-level value of any signal type. */

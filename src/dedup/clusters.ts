@@ -13,6 +13,7 @@ import { PARTITIONS } from './key-spill.js';
 import { linkBands, BYTES_PER_KEY, type LinkStats } from './link-bands.js';
 import { UnionFind } from './union-find.js';
 
+/** Which member of a cluster is kept: the smallest `id_int` (RPv2's rule), or the first in input order. */
 export const KEEP_RULES = ['cluster-id', 'first'] as const;
 /**
  * Which member of a cluster stays: `cluster-id` keeps the member whose `id_int` is the cluster id

@@ -12,8 +12,10 @@ import { parseExactKey, type DedupMethod, type DedupSpec, type ExactKey } from '
 
 /** The stages an array job runs one after the other, each as N tasks (`clusters` as one). */
 export const DEDUP_STAGES = ['signatures', 'partitions', 'clusters'] as const;
+/** One stage of a dedup split over array tasks. */
 export type DedupStage = (typeof DEDUP_STAGES)[number];
 
+/** Options of {@link dedup}. */
 export interface DedupOptions extends ReadRunOptions {
   /** Output directory: `clusters.parquet`, `duplicates/`, `manifest.json`, `rejected/`. */
   readonly out: string;
@@ -31,6 +33,7 @@ export interface DedupOptions extends ReadRunOptions {
   readonly memory?: number;
 }
 
+/** A dedup's `manifest.json`: its options, and per input and in total what was read, clustered and dropped. */
 export interface DedupManifest {
   readonly tool: string;
   readonly command: 'dedup';
@@ -50,6 +53,7 @@ export interface DedupManifest {
   readonly link: { readonly keys: number; readonly collisions: number; readonly refused: number; readonly splits: number };
 }
 
+/** What {@link dedup} did: the manifest it wrote and how long it took. */
 export interface DedupSummary {
   readonly manifest: DedupManifest;
   readonly manifestPath: string;

@@ -41,6 +41,7 @@ export async function runDsirFeaturesTask(task: DsirFeaturesTask): Promise<Shard
   return shardDone(task, counts, [output]);
 }
 
+/** Options of {@link writeDsirFeatures}. */
 export interface DsirFeaturesOptions extends ReadRunOptions {
   readonly out: string;
   /** @default RPv2's: `rpv2`, 10,000 buckets */

@@ -17,6 +17,7 @@ import { TextView, wordPunctSpans } from '../text/index.js';
  *   tokens and hashes on the lower-cased text.
  */
 export const DSIR_FEATURE_KINDS = ['rpv2', 'dsir'] as const;
+/** One of {@link DSIR_FEATURE_KINDS}. */
 export type DsirFeatureKind = (typeof DSIR_FEATURE_KINDS)[number];
 
 /** The feature space of a model: both sides of a model and every scored document use the same one. */
@@ -27,6 +28,7 @@ export interface DsirFeatureSpec {
   readonly buckets: number;
 }
 
+/** RedPajama v2's feature space: `rpv2` features in 10,000 buckets. */
 export const RPV2_FEATURES: DsirFeatureSpec = Object.freeze({ kind: 'rpv2', buckets: DSIR_BUCKETS });
 
 const usageError = (message: string): never => {

@@ -5,6 +5,7 @@ import { countFiles } from './counts.js';
 import { RPV2_FEATURES, type DsirFeatureSpec, type FeatureOptions } from './features.js';
 import { fitDsirModel, saveDsirModel, type DsirModel } from './model.js';
 
+/** Options of {@link fitDsirFiles}. */
 export interface FitOptions extends FeatureOptions, Pick<ReadDocumentsOptions, 'textField' | 'idField' | 'format' | 'onError'> {
   /** Files or directories of the corpus to select toward (p). */
   readonly target: readonly string[];
@@ -16,6 +17,7 @@ export interface FitOptions extends FeatureOptions, Pick<ReadDocumentsOptions, '
   readonly out?: string;
 }
 
+/** What {@link fitDsirFiles} fitted. */
 export interface FitSummary {
   readonly model: DsirModel;
   /** Records rejected on the way (`onError: 'skip'`), per side. */

@@ -9,7 +9,9 @@ import { writeAtomically } from '../io/atomic-file.js';
 import type { DsirCorpusCounts } from './counts.js';
 import { checkFeatureSpec, type DsirFeatureSpec } from './features.js';
 
+/** The `format` field of every model file. */
 export const DSIR_MODEL_FORMAT = 'pajama-sieve/dsir-model';
+/** The `version` field of the model files this release writes and reads. */
 export const DSIR_MODEL_VERSION = 1;
 
 /** One side of a model. */
@@ -79,6 +81,7 @@ export function serializeDsirModel(model: DsirModel): string {
   return lines.join('\n') + '\n';
 }
 
+/** Writes a model file (`serializeDsirModel`), under a temporary name renamed when complete. */
 export async function saveDsirModel(path: string, model: DsirModel): Promise<void> {
   const text = serializeDsirModel(model);
   await writeAtomically(path, (tmp) => writeFile(tmp, text));

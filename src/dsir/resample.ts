@@ -16,6 +16,7 @@ import { loadDsirModel } from './model.js';
 import { runDsirKeysTask, runDsirSelectTask, type DsirKeysResult, type DsirKeysTask, type DsirSelectResult, type DsirSelectTask } from './resample-tasks.js';
 import { createTopK, type TopKSelection } from './top-k.js';
 
+/** Options of {@link resampleDsir}. */
 export interface ResampleOptions extends ReadRunOptions {
   /** A model file from `sieve dsir fit`. */
   readonly model: string;
@@ -41,6 +42,7 @@ export interface ResampleManifestInput {
   readonly rejectedFile?: string;
 }
 
+/** A resample's `manifest.json`: the model, k, seed and threshold key, and per input and in total what was kept. */
 export interface ResampleManifest {
   readonly tool: string;
   readonly command: 'dsir resample';
@@ -67,6 +69,7 @@ export interface ResampleManifest {
   };
 }
 
+/** What {@link resampleDsir} did: the manifest it wrote and how long it took. */
 export interface ResampleSummary {
   readonly manifest: ResampleManifest;
   readonly manifestPath: string;

@@ -13,6 +13,7 @@ export interface TopKSelection {
   readonly indices: Uint32Array;
 }
 
+/** The selector {@link createTopK} makes. */
 export interface TopK {
   readonly k: number;
   /** Candidates held (≤ k). */

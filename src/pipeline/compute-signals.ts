@@ -7,6 +7,7 @@ import { runShardTask, type OutputFormat, type ShardResult, type ShardTask } fro
 
 export type { Progress } from './run-shards.js';
 
+/** Options of {@link computeSignals}. */
 export interface ComputeSignalsOptions extends ReadRunOptions {
   /** Output directory: the signals of each input (see `format`), `manifest.json`, `rejected/`. */
   readonly out: string;
@@ -16,6 +17,7 @@ export interface ComputeSignalsOptions extends ReadRunOptions {
   readonly signals?: readonly string[];
 }
 
+/** What {@link computeSignals} did: the manifest it wrote and how long it took. */
 export interface SignalsSummary {
   readonly manifest: Manifest;
   readonly manifestPath: string;

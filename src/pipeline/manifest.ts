@@ -12,6 +12,7 @@ export interface ManifestInput {
   readonly rejectedFile?: string;
 }
 
+/** A manifest's sums over its inputs. */
 export interface ManifestTotals {
   readonly inputs: number;
   readonly documents: number;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { SieveError } from '../errors.js';
 import { writeManifest } from './manifest.js';
 
-interface TaskManifest {
+/** The manifest of one array task, or of the whole run once merged: any command's, by its common fields. */
+export interface TaskManifest {
   readonly command: string;
   readonly inputs: readonly unknown[];
   readonly totals: Readonly<Record<string, unknown>>;
@@ -27,7 +28,24 @@ function addTotals(a: Readonly<Record<string, unknown>>, b: Readonly<Record<stri
   return out;
 }
 
-export async function mergeManifests(dir: string): Promise<{ path: string; tasks: number; manifest: TaskManifest }> {
+/** What {@link mergeManifests} wrote. */
+export interface MergedManifests {
+  /** The merged `DIR/manifest.json`. */
+  readonly path: string;
+  /** The number of task manifests merged. */
+  readonly tasks: number;
+  readonly manifest: TaskManifest;
+}
+
+/**
+ * Merges the manifests the tasks of an array job wrote under `DIR/manifests/` (runs with `slice`)
+ * into `DIR/manifest.json`: inputs back in input order, totals summed, as one process would have
+ * written it. Throws when a task has not finished or the manifests come from different runs.
+ *
+ * @example
+ * const { manifest } = await mergeManifests('out/run'); // after every task of `runRecipe({ …, slice })`
+ */
+export async function mergeManifests(dir: string): Promise<MergedManifests> {
   const folder = join(dir, 'manifests');
   let names: string[];
   try {

@@ -46,6 +46,7 @@ export interface ExplainReport {
   readonly notExplained: readonly string[];
 }
 
+/** One rule's line of the what-if table. */
 export interface RuleReport {
   readonly name: string;
   readonly kind: 'keep' | 'keep_lines';
@@ -166,6 +167,7 @@ export async function runExplainTask(task: ExplainTask): Promise<TaskOutcome<Exp
   return { ok: true, input: task.input, name: task.name, documents, rejected: countRejected(rejections), failures: [...failures].sort(), sweep };
 }
 
+/** Options of {@link explainRecipe}. */
 export interface ExplainOptions extends ReadRunOptions {
   readonly recipe: string;
   /** Where a run would write; explain writes nothing but uses it for the worker layout. */

@@ -59,6 +59,7 @@ export interface RecipeTask extends ShardInput {
   readonly samples: number;
 }
 
+/** What a recipe run did with one input shard: the counts its manifest lists under `inputs`. */
 export interface RecipeShardResult {
   readonly ok: true;
   readonly input: string;

@@ -24,6 +24,7 @@ export interface GlobalStep {
   readonly line: number;
 }
 
+/** A step of a recipe, in the order it runs. */
 export type RecipeStep = RuleStep | GlobalStep;
 
 /** A parsed, checked recipe. Frozen. */

@@ -13,6 +13,7 @@ import type { GlobalStep, Recipe } from './recipe.js';
 import { DEFAULT_SAMPLES } from './run-samples.js';
 import { dedupWorkDir, droppedPath, dsirCountsPath, resolveDedupStep, resolveResampleStep, stagedPath, stagedShards } from './corpus-steps.js';
 
+/** Options of {@link runRecipe}. */
 export interface RunRecipeOptions extends ReadRunOptions {
   /** Path of the recipe YAML. */
   readonly recipe: string;
@@ -48,6 +49,7 @@ export interface RunManifest {
   };
 }
 
+/** What {@link runRecipe} did: the manifest it wrote and how long it took. */
 export interface RunSummary {
   readonly manifest: RunManifest;
   readonly manifestPath: string;

@@ -19,6 +19,7 @@ import { loadRunData, type ReportManifest } from './run-data.js';
 import { samplesSection } from './samples-section.js';
 import { signalsSection } from './signals-section.js';
 
+/** Options of {@link buildReport}. */
 export interface ReportOptions {
   /** The `--out` directory of a `sieve run`. */
   readonly run: string;
@@ -35,6 +36,7 @@ export interface ReportOptions {
   readonly samples?: number;
 }
 
+/** What {@link buildReport} wrote. */
 export interface ReportSummary {
   readonly path: string;
   /** Ids of the sections written, in page order. */
