@@ -1,17 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ROOT, duckdb, readJsonlGz, shared, sieve, tempDir } from '../helpers.js';
 import { cardFailure, type ReferenceDoc } from './rpv2-card.js';
-
-function example(name: string, args: readonly string[]): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'examples', name), ...args], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-}
+import { runExample } from './run-example.js';
 
 function jsonLines(path: string): Record<string, unknown>[] {
   return gunzipSync(readFileSync(path)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -23,7 +17,7 @@ const fixtureDocs = () => readFileSync(FIXTURE, 'utf8').trim().split('\n').map((
 describe('examples run (issue 10)', () => {
   it('quickstart.ts: signals, a word-count histogram that matches them, the C4 recipe and its report', async () => {
     const out = tempDir();
-    const stdout = example('quickstart.ts', [out]);
+    const stdout = runExample('quickstart.ts', [out]);
     assert.match(stdout, /signals for 10 documents/);
     assert.match(stdout, /c4 kept \d+ of 10; dropped \{"c4_lines":\d+/);
     const rows = await duckdb(`SELECT rps_doc_word_count // 10 * 10 AS lo, count(*) AS n FROM '${join(out, 'signals', 'quickstart.signals.parquet')}' GROUP BY lo ORDER BY lo`);
@@ -38,18 +32,18 @@ describe('examples run (issue 10)', () => {
     assert.ok(code.length <= 20, `${code.length} lines`);
     const web = shared('corpus', 'web', 'web_docs.jsonl.gz');
     const out = tempDir();
-    const stdout = example('c4-in-20-lines.ts', [out, web]);
+    const stdout = runExample('c4-in-20-lines.ts', [out, web]);
     const bundled = join(tempDir(), 'bundled');
     assert.equal(sieve(['run', join(ROOT, 'recipes', 'c4.yaml'), web, '--out', bundled]).status, 0);
     assert.ok(readFileSync(join(out, 'kept', 'web_docs.jsonl.gz')).equals(readFileSync(join(bundled, 'kept', 'web_docs.jsonl.gz'))));
     const m = JSON.parse(readFileSync(join(bundled, 'manifest.json'), 'utf8'));
     assert.match(stdout, new RegExp(`^C4 kept ${m.totals.kept} of 1094 documents, ${m.totals.keptCharacters} of ${m.totals.characters} characters`));
-    assert.match(example('c4-in-20-lines.ts', [tempDir()]), /^C4 kept \d+ of 10 documents/);
+    assert.match(runExample('c4-in-20-lines.ts', [tempDir()]), /^C4 kept \d+ of 10 documents/);
   });
 
   it('custom-signal.ts: the registered signal decides what is kept, and the report charts it', () => {
     const out = tempDir();
-    const stdout = example('custom-signal.ts', [out]);
+    const stdout = runExample('custom-signal.ts', [out]);
     const fraction = (text: string) => (text.length === 0 ? null : (text.match(/[0-9]/g) ?? []).length / [...text].length);
     const docs = fixtureDocs();
     const expected = docs.filter((d) => fraction(d.text) !== null && (fraction(d.text) as number) <= 0.02 && !/lorem ipsum/i.test(d.text)).map((d) => d.id);
@@ -62,7 +56,7 @@ describe('examples run (issue 10)', () => {
   });
 
   it('rpv2-shards.ts: over RPv2 shards and the reference\'s quality_signals, it keeps what the dataset card keeps', async () => {
-    const own = example('rpv2-shards.ts', []);
+    const own = runExample('rpv2-shards.ts', []);
     assert.match(own, /^2023-06\/0000\/en_head: kept \d+ of 5, signals from .*quality_signals\/2023-06\/0000\/en_head\.signals\.json\.gz$/m);
     assert.match(own, /^2023-06\/0001\/en_head: kept \d+ of 5, signals from .*quality_signals\/2023-06\/0001\/en_head\.signals\.json\.gz$/m);
     // Two shards of the web corpus in the RPv2 layout, with the reference code's signals under RPv2 ids.
@@ -87,7 +81,7 @@ describe('examples run (issue 10)', () => {
       expected.push(card.filter((d) => cardFailure(d) === undefined).map((d) => d.text));
     });
     const out = tempDir();
-    example('rpv2-shards.ts', [root, out]);
+    runExample('rpv2-shards.ts', [root, out]);
     const kept = ['0000', '0001'].map((part) => jsonLines(join(out, 'gopher', 'kept', '2023-06', part, 'en_head.jsonl.gz')).map((r) => r.raw_content));
     assert.deepEqual(kept, expected);
     assert.ok(!expected.flat().includes(String(inputs[victim].text)));
