@@ -4,7 +4,9 @@ import type { SignalDefinition, SignalFamily } from '../src/signal.js';
 import { ccnet } from './ccnet.js';
 import { classifiers, fastTextSignal, FASTTEXT_SIGNAL_PREFIX } from './classifiers.js';
 import { content } from './content.js';
+import { importance, importanceSignals } from './importance.js';
 import { lines } from './lines.js';
+import { minhash } from './minhash.js';
 import { naturalLanguage } from './natural-language.js';
 import { repetition } from './repetition.js';
 
@@ -27,7 +29,20 @@ export function registerSignalFamily(family: SignalFamily): void {
   for (const signal of family.signals) signals.set(signal.name, { family, signal });
 }
 
-for (const family of [ccnet, content, repetition, naturalLanguage, lines, classifiers]) registerSignalFamily(family);
+for (const family of [ccnet, content, repetition, naturalLanguage, lines, classifiers, importance, minhash]) registerSignalFamily(family);
+
+/**
+ * Adds the importance signals of DSIR models named beyond RPv2's three (`--dsir NAME=MODEL`) to the
+ * `importance` family; names already registered are left as they are. Call it, in every thread,
+ * before resolving signal names or parsing a recipe that uses them.
+ */
+export function registerImportanceSignals(names: readonly string[]): void {
+  const added = names.filter((n) => !signals.has(`rps_doc_${n}_importance`)).flatMap((n) => importanceSignals(n));
+  if (added.length === 0) return;
+  const family = { ...importance, signals: [...(families.get(importance.id) ?? importance).signals, ...added] };
+  families.set(family.id, family);
+  for (const signal of family.signals) signals.set(signal.name, { family, signal });
+}
 
 const classifierSignals = new Map<string, RegisteredSignal>();
 
@@ -54,6 +69,7 @@ export function listSignals(): RegisteredSignal[] {
   return [...signals.values()];
 }
 
+/** Every registered family, in registration order. */
 export function listFamilies(): SignalFamily[] {
   return [...families.values()];
 }

@@ -27,12 +27,14 @@ function pct(n: number, of: number): string {
 
 /** The report as aligned text tables. */
 export function formatReport(r: ExplainReport): string {
-  const lines = [`recipe ${r.recipe}: ${formatCount(r.documents)} documents, ${formatCount(r.kept)} kept (${pct(r.kept, r.documents)}), ${formatCount(r.rejected)} rejected`, ''];
+  const rulesOnly = r.notExplained.length > 0 ? ' by its rules' : '';
+  const lines = [`recipe ${r.recipe}: ${formatCount(r.documents)} documents, ${formatCount(r.kept)} kept${rulesOnly} (${pct(r.kept, r.documents)}), ${formatCount(r.rejected)} rejected`, ''];
   const width = Math.max(4, ...r.rules.map((x) => x.name.length));
   lines.push(`${'rule'.padEnd(width)}  ${'drops'.padStart(8)}  ${'only it'.padStart(8)}  ${'kept without it'.padStart(20)}`);
   for (const x of r.rules) {
     lines.push(`${x.name.padEnd(width)}  ${formatCount(x.drops).padStart(8)}  ${formatCount(x.dropsOnly).padStart(8)}  ${`${formatCount(x.keptWithout)} (${pct(x.keptWithout, r.documents)})`.padStart(20)}`);
   }
+  if (r.notExplained.length > 0) lines.push('', `not explained (corpus-wide, run the recipe to see what they drop): ${r.notExplained.join(', ')}`);
   const sweeps = r.rules.filter((x) => x.thresholds.length > 0);
   if (sweeps.length > 0) {
     lines.push('', `kept by the whole recipe with one constant scaled by ${SWEEP_FACTORS.map((f) => `×${f}`).join(', ')}:`);

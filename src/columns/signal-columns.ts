@@ -1,5 +1,5 @@
 import * as arrow from 'apache-arrow';
-import type { SignalSpec } from '../signal.js';
+import type { DocValue, SignalSpec } from '../signal.js';
 import { Growable, Validity } from './growable.js';
 
 /** Name of the column holding each document's raw line end offsets (code points), which line signals align with. */
@@ -7,11 +7,12 @@ export const LINE_ENDS = 'line_ends';
 
 /** The Arrow type a signal's values are stored as. */
 export function arrowType(spec: SignalSpec): arrow.DataType {
-  const scalar = scalarType(spec);
+  if (spec.type === 'bands') return new arrow.List(new arrow.Field('item', new arrow.Binary(), false));
+  const scalar = scalarType({ ...spec, type: spec.type });
   return spec.level === 'line' ? new arrow.List(new arrow.Field('item', scalar, false)) : scalar;
 }
 
-function scalarType(spec: SignalSpec): arrow.DataType {
+function scalarType(spec: SignalSpec & { readonly type: Exclude<SignalSpec['type'], 'bands'> }): arrow.DataType {
   switch (spec.type) {
     case 'f64':
       return new arrow.Float64();
@@ -38,7 +39,6 @@ export function signalSchema(specs: readonly SignalSpec[], metadata: ReadonlyMap
   return new arrow.Schema(fields, new Map(metadata));
 }
 
-type DocValue = number | string | Uint8Array | null;
 
 interface ColumnBuffer {
   finish(length: number): arrow.Data;
@@ -71,6 +71,43 @@ class VariableColumn implements ColumnBuffer {
   }
   finish(): arrow.Data {
     return arrow.vectorFromArray(this.values, this.type).data[0];
+  }
+}
+
+/** `list<binary>`: per document a list of byte strings (MinHash bands), or null. */
+class BandsColumn implements ColumnBuffer {
+  private readonly values: (readonly Uint8Array[] | null)[] = [];
+  append(v: readonly Uint8Array[] | null): void {
+    this.values.push(v);
+  }
+  finish(length: number): arrow.Data {
+    let items = 0;
+    let bytes = 0;
+    for (const list of this.values) {
+      if (!list) continue;
+      items += list.length;
+      for (const b of list) bytes += b.length;
+    }
+    const data = new Uint8Array(bytes);
+    const itemOffsets = new Int32Array(items + 1);
+    const listOffsets = new Int32Array(length + 1);
+    const validity = new Validity();
+    let item = 0;
+    let pos = 0;
+    for (let d = 0; d < length; d++) {
+      const list = this.values[d];
+      validity.push(list !== null);
+      for (const b of list ?? []) {
+        data.set(b, pos);
+        pos += b.length;
+        itemOffsets[++item] = pos;
+      }
+      listOffsets[d + 1] = item;
+    }
+    const child = arrow.makeData({ type: new arrow.Binary(), length: items, nullCount: 0, valueOffsets: itemOffsets, data });
+    const type = new arrow.List(new arrow.Field('item', new arrow.Binary(), false));
+    const nullBitmap = validity.nullCount > 0 ? validity.toBitmap() : undefined;
+    return arrow.makeData({ type, length, nullCount: validity.nullCount, nullBitmap, valueOffsets: listOffsets, child });
   }
 }
 
@@ -109,7 +146,7 @@ class ListColumn implements ColumnBuffer {
 export class SignalBatchBuilder {
   readonly schema: arrow.Schema;
   private ids: string[] = [];
-  private docColumns: (NumberColumn | VariableColumn)[] = [];
+  private docColumns: (NumberColumn | VariableColumn | BandsColumn)[] = [];
   private lineEnds: ListColumn | undefined;
   private lineColumns: ListColumn[] = [];
 
@@ -129,6 +166,7 @@ export class SignalBatchBuilder {
     for (const s of this.specs) {
       if (s.level === 'line') this.lineColumns.push(new ListColumn(s.type === 'i64' ? 'i64' : 'f64'));
       else if (s.type === 'f64' || s.type === 'i64') this.docColumns.push(new NumberColumn(s.type));
+      else if (s.type === 'bands') this.docColumns.push(new BandsColumn());
       else this.docColumns.push(new VariableColumn(s.type === 'str' ? new arrow.Utf8() : new arrow.Binary()));
     }
     if (this.lineColumns.length > 0) this.lineEnds = new ListColumn('u32');
@@ -148,6 +186,7 @@ export class SignalBatchBuilder {
       const col = this.docColumns[i];
       const v = docValues[i];
       if (col instanceof NumberColumn) col.append(v as number | null);
+      else if (col instanceof BandsColumn) col.append(v as readonly Uint8Array[] | null);
       else col.append(v as string | Uint8Array | null);
     }
     if (this.lineEnds) this.lineEnds.append(lineEnds ?? new Uint32Array(0));

@@ -1,14 +1,16 @@
 import { FASTTEXT_SIGNAL_PREFIX } from '../../signals/classifiers.js';
-import { listSignals, resolveSignals } from '../../signals/index.js';
+import { listSignals, registerImportanceSignals, resolveSignals } from '../../signals/index.js';
 import { SieveError } from '../errors.js';
 import { formatClassifierSpec, loadFastTextResources } from '../fasttext/index.js';
+import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { manifestTotals, writeManifest, type Manifest, type ManifestInput } from './manifest.js';
-import { runShards, shardInput, type ReadRunOptions } from './run-shards.js';
+import { readingOptions, resumeKey, runShards, shardInput, type ReadRunOptions } from './run-shards.js';
 import { runShardTask, type OutputFormat, type ShardResult, type ShardTask } from './shard-task.js';
 
 export type { Progress } from './run-shards.js';
 
+/** Options of {@link computeSignals}. */
 export interface ComputeSignalsOptions extends ReadRunOptions {
   /** Output directory: the signals of each input (see `format`), `manifest.json`, `rejected/`. */
   readonly out: string;
@@ -18,10 +20,13 @@ export interface ComputeSignalsOptions extends ReadRunOptions {
   readonly signals?: readonly string[];
 }
 
+/** What {@link computeSignals} did: the manifest it wrote and how long it took. */
 export interface SignalsSummary {
   readonly manifest: Manifest;
   readonly manifestPath: string;
   readonly elapsedMs: number;
+  /** Shards skipped because an earlier run completed them. */
+  readonly resumed: number;
 }
 
 /**
@@ -35,17 +40,37 @@ export interface SignalsSummary {
 export async function computeSignals(options: ComputeSignalsOptions): Promise<SignalsSummary> {
   const onError = options.onError ?? 'fail';
   const format = options.format ?? 'parquet';
+  if (options.dsir) {
+    // Bad names or model files are reported before any shard starts.
+    await loadDsirSignalModels(options.dsir);
+    registerImportanceSignals(options.dsir.map((m) => m.name));
+  }
   const classifiers = (options.classifiers ?? []).map((c) => c.name);
   const selection = options.signals ?? [...listSignals().map((r) => r.signal.name), ...classifiers.map((n) => FASTTEXT_SIGNAL_PREFIX + n)];
-  const signals = resolveSignals(selection).map((r) => r.signal.name);
+  const resolved = resolveSignals(selection);
+  const signals = resolved.map((r) => r.signal.name);
   const unbound = signals.find((s) => s.startsWith(FASTTEXT_SIGNAL_PREFIX) && !classifiers.includes(s.slice(FASTTEXT_SIGNAL_PREFIX.length)));
   if (unbound) {
     throw new SieveError('E_USAGE', `signal ${unbound} needs a classifier of that name`, { hint: `add --classifier ${unbound.slice(FASTTEXT_SIGNAL_PREFIX.length)}=MODEL.bin` });
   }
   const fasttext = await loadFastTextResources(options);
-  const { results, elapsedMs } = await runShards<ShardTask, Extract<ShardResult, { ok: true }>>({
+  const key = resumeKey({
+    command: 'signals',
+    version: PACKAGE_VERSION,
+    signals: resolved.map((r) => `${r.signal.name}@${r.family.version}`),
+    format,
+    ...readingOptions(options),
+    lang: options.lang,
+    ut1: options.ut1,
+    dsir: options.dsir ?? null,
+    lidModel: options.lidModel ?? null,
+    classifiers: options.classifiers?.map(formatClassifierSpec) ?? null,
+  });
+  const { results, elapsedMs, resumed } = await runShards<ShardTask, Extract<ShardResult, { ok: true }>>({
     inputs: options.inputs,
     out: options.out,
+    resume: { key, force: options.force },
+    slice: options.slice,
     onError,
     workers: options.workers,
     onProgress: options.onProgress,
@@ -74,10 +99,11 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
       inputFormat: options.inputFormat ?? null,
       onError,
       lang: options.lang ?? null,
+      dsir: options.dsir?.map((m) => `${m.name}=${m.path}`).join(',') ?? null,
     },
     inputs,
     totals: manifestTotals(inputs),
   };
-  const manifestPath = await writeManifest(options.out, manifest);
-  return { manifest, manifestPath, elapsedMs };
+  const manifestPath = await writeManifest(options.out, manifest, options.slice);
+  return { manifest, manifestPath, elapsedMs, resumed };
 }

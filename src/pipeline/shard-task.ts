@@ -1,15 +1,18 @@
 import { join } from 'node:path';
-import type { RecordBatch } from 'apache-arrow';
-import { resolveSignals } from '../../signals/index.js';
-import { SignalBatchBuilder } from '../columns/signal-columns.js';
+import * as arrow from 'apache-arrow';
+import { registerImportanceSignals, resolveSignals } from '../../signals/index.js';
+import { arrowType, SignalBatchBuilder } from '../columns/signal-columns.js';
+import { AsyncQueue } from '../io/async-queue.js';
+import { rpv2IdInt, rpv2Shard } from '../io/rpv2.js';
 import type { Document, Rejection } from '../document.js';
+import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import { SieveError, type ErrorCode, type ErrorLocation } from '../errors.js';
 import { fastTextResources } from '../fasttext/index.js';
 import { writeJsonl, writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import { loadUt1Blacklist } from '../resources/ut1.js';
-import type { SignalContext, SignalResources } from '../signal.js';
+import type { DocValue, SignalContext, SignalResources } from '../signal.js';
 import { TextView } from '../text/index.js';
 import { PACKAGE_VERSION } from '../version.js';
 import type { ShardInput } from './run-shards.js';
@@ -57,6 +60,7 @@ export function signalsOutputPath(format: OutputFormat, name: string): string {
 
 /** Reads one shard, computes the selected signals per document and writes them in the task's format. */
 export async function runShardTask(task: ShardTask): Promise<ShardResult> {
+  registerImportanceSignals(task.dsir?.map((m) => m.name) ?? []);
   const registered = resolveSignals(task.signals);
   const specs = registered.map((r) => r.signal);
   const families = [...new Set(registered.map((r) => `${r.family.id}@${r.family.version}`))];
@@ -64,6 +68,7 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const rejections: Rejection[] = [];
   const counts = { documents: 0, characters: 0 };
   const output = signalsOutputPath(task.format, task.name);
+  const outputs = [output];
   const path = join(task.outDir, output);
   try {
     const resources = await shardResources(task);
@@ -72,6 +77,9 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
       // One key: parquet-wasm keeps key-value metadata in a hash map, so several keys come out in random order.
       const metadata = new Map([['pajama-sieve', JSON.stringify({ version: PACKAGE_VERSION, families })]]);
       await writeParquet(path, toRecordBatches(computed, specs, metadata), { metadata });
+    } else if (task.format === 'rpv2' && layout.doc.some((s) => s.type === 'bands')) {
+      outputs.push(minhashOutputPath(task.name));
+      await writeRpv2WithMinhash(task, layout, computed, path);
     } else {
       const write = task.format === 'rpv2' ? rpv2RecordWriter(layout, task.input) : dolmaRecordWriter(layout);
       await writeLines(path, mapDocuments(computed, write));
@@ -85,13 +93,61 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
     return { ok: true, input: task.input, name: task.name, documents: 0, rejected: countRejected(rejections), characters: 0, outputs: [], rejectedFile };
   }
   const rejectedFile = rejections.length > 0 ? await writeRejections(task, rejections) : undefined;
-  return { ok: true, input: task.input, name: task.name, ...counts, rejected: countRejected(rejections), outputs: [output], rejectedFile };
+  return { ok: true, input: task.input, name: task.name, ...counts, rejected: countRejected(rejections), outputs, rejectedFile };
+}
+
+/** RPv2 keeps MinHash apart from the quality signals: `<name>.minhash.parquet` (spec §5.3). */
+export function minhashOutputPath(name: string): string {
+  return `${name}.minhash.parquet`;
+}
+
+/**
+ * Writes the RPv2 signals file and, from the same pass, the RPv2 MinHash file: `shard_id`, `id`,
+ * `id_int` and the signature columns, so our output mixes with the published dataset's.
+ */
+async function writeRpv2WithMinhash(task: ShardTask, layout: SignalLayout, computed: AsyncIterable<ComputedDocument[]>, path: string): Promise<void> {
+  const bands = layout.doc.map((s, k) => ({ s, k })).filter(({ s }) => s.type === 'bands');
+  const schema = new arrow.Schema([
+    new arrow.Field('shard_id', new arrow.Utf8(), false),
+    new arrow.Field('id', new arrow.Utf8(), false),
+    new arrow.Field('id_int', new arrow.Uint64(), false),
+    ...bands.map(({ s }) => new arrow.Field(s.name, arrowType(s), true)),
+  ]);
+  const builder = new SignalBatchBuilder(bands.map(({ s }) => s));
+  const shardId = rpv2Shard(task.input)?.shardId ?? task.name;
+  const queue = new AsyncQueue<arrow.RecordBatch>();
+  const parquet = writeParquet(join(task.outDir, minhashOutputPath(task.name)), queue);
+  async function* tee(): AsyncGenerator<ComputedDocument[]> {
+    for await (const docs of computed) {
+      for (const c of docs) builder.append(c.doc.id, bands.map(({ k }) => c.docValues[k]), undefined, []);
+      const signatures = builder.flush();
+      const ids = docs.map((c) => c.doc.id);
+      const children = [
+        arrow.vectorFromArray(new Array<string>(docs.length).fill(shardId), new arrow.Utf8()).data[0],
+        arrow.vectorFromArray(ids, new arrow.Utf8()).data[0],
+        arrow.makeData({ type: new arrow.Uint64(), length: docs.length, data: BigUint64Array.from(ids, rpv2IdInt) }),
+        ...signatures.data.children.slice(1),
+      ];
+      queue.push(new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: docs.length, nullCount: 0, children })));
+      yield docs;
+    }
+  }
+  try {
+    await writeLines(path, mapDocuments(tee(), rpv2RecordWriter(layout, task.input)));
+    queue.close();
+  } catch (err) {
+    queue.fail(err);
+    await parquet.catch(() => undefined);
+    throw err;
+  }
+  await parquet;
 }
 
 /** The resources a shard's signals read: the UT1 list (cached per thread) and the shared fastText models. */
 export async function shardResources(task: ShardInput): Promise<SignalResources> {
   const ut1 = task.ut1 ? await cachedUt1(task.ut1) : undefined;
-  return task.fasttext ? { ut1, ...fastTextResources(task.fasttext) } : { ut1 };
+  const dsir = task.dsir ? await loadDsirSignalModels(task.dsir) : undefined;
+  return task.fasttext ? { ut1, dsir, ...fastTextResources(task.fasttext) } : { ut1, dsir };
 }
 
 const ut1Cache = new Map<string, Promise<ReadonlyMap<string, number>>>();
@@ -122,11 +178,13 @@ async function* computeShard(
     if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
     rejections.push(...batch.rejected);
     const out: ComputedDocument[] = [];
-    for (const doc of batch.documents) {
-      out.push(computeDocument(doc, layout, { doc, lang: documentLanguage(doc, task.lang, resources), resources }));
+    const views = batch.documents.map((d) => new TextView(d.text));
+    const batchValues = computeBatchSignals(layout, views, task.input);
+    batch.documents.forEach((doc, i) => {
+      out.push(computeDocument(doc, views[i], layout, batchValues, i, { doc, lang: documentLanguage(doc, task.lang, resources), resources }));
       counts.documents++;
       counts.characters += doc.text.length;
-    }
+    });
     if (progress) {
       progress[slot] = counts.documents;
       progress[slot + 1] = counts.characters;
@@ -135,10 +193,18 @@ async function* computeShard(
   }
 }
 
-function computeDocument(doc: Document, layout: SignalLayout, ctx: SignalContext): ComputedDocument {
-  const view = new TextView(doc.text);
+/** The values of signals computed batch-wide (MinHash), by position in `layout.doc`; undefined for the others. */
+function computeBatchSignals(layout: SignalLayout, views: readonly TextView[], input: string): (readonly DocValue[] | undefined)[] {
   try {
-    const docValues = layout.doc.map((s) => s.compute(view, ctx) as number | string | Uint8Array | null);
+    return layout.doc.map((s) => (s.type === 'bands' ? s.computeBatch(views) : undefined));
+  } catch (err) {
+    throw new SieveError('E_SIGNAL', `a batch signal failed on ${input}: ${(err as Error).message}`, { location: { file: input }, cause: err });
+  }
+}
+
+function computeDocument(doc: Document, view: TextView, layout: SignalLayout, batchValues: readonly (readonly DocValue[] | undefined)[], i: number, ctx: SignalContext): ComputedDocument {
+  try {
+    const docValues = layout.doc.map((s, k) => batchValues[k]?.[i] ?? (batchValues[k] ? null : (s.compute(view, ctx) as DocValue)));
     const lineValues = layout.line.map((s) => s.compute(view, ctx) as ArrayLike<number>);
     return { doc, lang: ctx.lang, length: view.length, lineEnds: view.lineEnds, docValues, lineValues };
   } catch (err) {
@@ -146,7 +212,7 @@ function computeDocument(doc: Document, layout: SignalLayout, ctx: SignalContext
   }
 }
 
-async function* toRecordBatches(computed: AsyncIterable<ComputedDocument[]>, specs: SignalLayout['doc'], metadata: ReadonlyMap<string, string>): AsyncGenerator<RecordBatch> {
+async function* toRecordBatches(computed: AsyncIterable<ComputedDocument[]>, specs: SignalLayout['doc'], metadata: ReadonlyMap<string, string>): AsyncGenerator<arrow.RecordBatch> {
   const builder = new SignalBatchBuilder(specs, metadata);
   let yielded = false;
   for await (const docs of computed) {

@@ -1,7 +1,7 @@
 import type { Document } from '../document.js';
 import { formatRpv2Number, rpv2IdInt, rpv2Shard, RPV2_SIGNAL_ORDER } from '../io/rpv2.js';
 import { sourceDomain } from '../resources/ut1.js';
-import type { SignalDefinition } from '../signal.js';
+import type { DocValue, SignalDefinition } from '../signal.js';
 
 /** The signals of one document, as computed: what every output format is written from. */
 export interface ComputedDocument {
@@ -12,7 +12,7 @@ export interface ComputedDocument {
   readonly length: number;
   /** End offset of each raw line (code points); line spans are `[previous end, end)`. */
   readonly lineEnds: Uint32Array;
-  readonly docValues: readonly (number | string | Uint8Array | null)[];
+  readonly docValues: readonly DocValue[];
   readonly lineValues: readonly ArrayLike<number>[];
 }
 
@@ -57,15 +57,20 @@ function spanWriters(layout: SignalLayout, order: readonly string[]): { key: str
   return writers;
 }
 
-function scalar(v: number | string | Uint8Array | null, integer: boolean): string {
+function scalar(v: DocValue, integer: boolean): string {
   if (v === null || typeof v === 'number') return formatRpv2Number(v, integer);
   if (typeof v === 'string') return JSON.stringify(v);
-  return JSON.stringify(Buffer.from(v).toString('base64'));
+  // Bands as the reference's JSON gives them: lowercase hex strings.
+  if (Array.isArray(v)) return JSON.stringify(v.map((b: Uint8Array) => Buffer.from(b).toString('hex')));
+  return JSON.stringify(Buffer.from(v as Uint8Array).toString('base64'));
 }
 
-/** Signals first in the reference's key order, then any others (our own) in registry order. */
+/**
+ * Signals first in the reference's key order, then any others (our own) in registry order. MinHash
+ * bands are not quality signals in RPv2: they go to the `*.minhash.parquet` file instead.
+ */
 function keyOrder(layout: SignalLayout): string[] {
-  const ours = [...layout.doc, ...layout.line].map((s) => s.name);
+  const ours = [...layout.doc.filter((s) => s.type !== 'bands'), ...layout.line].map((s) => s.name);
   const known = new Set<string>(RPV2_SIGNAL_ORDER);
   return [...RPV2_SIGNAL_ORDER.filter((k) => ours.includes(k)), ...ours.filter((k) => !known.has(k))];
 }

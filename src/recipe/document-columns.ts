@@ -1,7 +1,7 @@
 import { getSignal } from '../../signals/index.js';
 import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
-import type { SignalContext, SignalResources } from '../signal.js';
+import type { DocValue, SignalContext, SignalResources } from '../signal.js';
 import { TextView } from '../text/index.js';
 import type { DocColumn, LineColumn, RuleColumns } from './columns.js';
 
@@ -10,7 +10,7 @@ export class DocumentState {
   text: string;
   view: TextView;
   /** Signal values on the current text, by name; cleared when the text changes. */
-  readonly values = new Map<string, number | string | Uint8Array | null | ArrayLike<number>>();
+  readonly values = new Map<string, DocValue | ArrayLike<number>>();
   changed = false;
   readonly ctx: SignalContext;
 
@@ -33,7 +33,7 @@ export class DocumentState {
   }
 
   /** A signal's value on the current text, computed once. */
-  value(name: string): number | string | Uint8Array | null | ArrayLike<number> {
+  value(name: string): DocValue | ArrayLike<number> {
     let v = this.values.get(name);
     if (v === undefined && !this.values.has(name)) {
       const signal = getSignal(name).signal;
@@ -44,7 +44,7 @@ export class DocumentState {
       }
       this.values.set(name, v);
     }
-    return v as number | string | Uint8Array | null | ArrayLike<number>;
+    return v as DocValue | ArrayLike<number>;
   }
 }
 

@@ -39,10 +39,14 @@ export interface ExplainReport {
   readonly recipe: string;
   readonly documents: number;
   readonly rejected: number;
+  /** Documents kept by the rule steps alone: corpus-wide steps are not explained. */
   readonly kept: number;
   readonly rules: readonly RuleReport[];
+  /** The recipe's corpus-wide steps (dedup, resample), which explain leaves out: they depend on the whole corpus. */
+  readonly notExplained: readonly string[];
 }
 
+/** One rule's line of the what-if table. */
 export interface RuleReport {
   readonly name: string;
   readonly kind: 'keep' | 'keep_lines';
@@ -163,6 +167,7 @@ export async function runExplainTask(task: ExplainTask): Promise<TaskOutcome<Exp
   return { ok: true, input: task.input, name: task.name, documents, rejected: countRejected(rejections), failures: [...failures].sort(), sweep };
 }
 
+/** Options of {@link explainRecipe}. */
 export interface ExplainOptions extends ReadRunOptions {
   readonly recipe: string;
   /** Where a run would write; explain writes nothing but uses it for the worker layout. */
@@ -214,5 +219,6 @@ export async function explainRecipe(options: ExplainOptions): Promise<ExplainRep
         at: SWEEP_FACTORS.map((factor, f) => ({ value: Number((v.constant * factor).toPrecision(6)), kept: results.reduce((n, res) => n + res.sweep[r][c][f], 0) })),
       })),
     })),
+    notExplained: recipe.steps.filter((s) => s.kind === 'dedup' || s.kind === 'resample').map((s) => s.name),
   };
 }

@@ -577,7 +577,7 @@ export function parseExpression(source: string): Expr {
 /** What a rule needs to know about a signal: one value per document or per line, and its type. */
 export interface SignalInfo {
   readonly level: 'doc' | 'line';
-  readonly type: 'f64' | 'i64' | 'str' | 'bytes';
+  readonly type: 'f64' | 'i64' | 'str' | 'bytes' | 'bands';
 }
 
 /** The signals a rule may name: name → level and type (the registry, plus any registered later). */
@@ -758,7 +758,7 @@ class Checker {
       const close = closest(e.name, [...this.catalog.keys()], 3);
       fail(`unknown signal "${e.name}"${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`, e.span);
     }
-    if (info.type === 'bytes') fail(`signal ${e.name} holds bytes, which rules cannot use`, e.span);
+    if (info.type === 'bytes' || info.type === 'bands') fail(`signal ${e.name} holds bytes, which rules cannot use`, e.span);
     if (info.level === 'line' && info.type === 'str') fail(`line signal ${e.name} holds strings, which rules cannot use`, e.span);
     if (info.level === 'line' && this.mode === 'doc' && !this.inAggregate) {
       fail(`${e.name} is a line signal (one value per line): in a keep rule wrap it in sum, mean, min, max, count or frac, or filter lines with keep_lines`, e.span);

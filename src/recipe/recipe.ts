@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
+import { dedupStepOptions } from '../dedup/step-options.js';
+import { parseResampleStep } from '../dsir/resample-step.js';
 import { SieveError, type SourceIssue } from '../errors.js';
 import { ExpressionError, parseRule, type CheckedExpression, type SignalCatalog } from './expression.js';
 
@@ -22,6 +24,7 @@ export interface GlobalStep {
   readonly line: number;
 }
 
+/** A step of a recipe, in the order it runs. */
 export type RecipeStep = RuleStep | GlobalStep;
 
 /** A parsed, checked recipe. Frozen. */
@@ -139,6 +142,17 @@ function parseStep(
   if (kind === 'dedup' || kind === 'resample') {
     const options: Record<string, unknown> = isMap(value) ? (value.toJSON() as Record<string, unknown>) : {};
     if (!isMap(value)) issue(value?.range?.[0] ?? keyOffset, `\`${kind}\` takes options, e.g. ${kind === 'dedup' ? '{ method: minhash, threshold: 0.8 }' : '{ method: dsir, target: FILES, k: 1000 }'}`);
+    else if (kind === 'dedup') {
+      const checked = dedupStepOptions(options);
+      if (Array.isArray(checked)) for (const problem of checked) issue(value.range?.[0] ?? keyOffset, problem);
+    } else {
+      try {
+        parseResampleStep(options, path, line);
+      } catch (err) {
+        if (!(err instanceof SieveError)) throw err;
+        for (const problem of err.issues ?? [{ message: err.message }]) issue(value.range?.[0] ?? keyOffset, problem.message);
+      }
+    }
     return { kind, name: typeof options.name === 'string' ? options.name : kind, options, line };
   }
   let ruleNode: Node | null = value;
