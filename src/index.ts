@@ -55,7 +55,8 @@ export type { RegisterSignalOptions } from './register-signal.js';
 export { SignalBatchBuilder, signalSchema, arrowType, LINE_ENDS } from './columns/signal-columns.js';
 
 export { FastTextModel, LanguageIdentifier, loadModelData, parseClassifierSpec, loadFastTextResources, fastTextResources } from './fasttext/index.js';
-export type { Prediction, LanguageGuess, ClassifierSpec, FastTextClassifier, FastTextResourceData, FastTextResources, FastTextModelData, FastTextArgs } from './fasttext/index.js';
+export type { Prediction, LanguageGuess, ClassifierSpec, FastTextClassifier, FastTextResourceData, FastTextResources, FastTextModelData, FastTextArgs, DictionaryData, MatrixData, DenseMatrixData, QuantMatrixData, ProductQuantizerData, LossName, ModelName, IntTableData } from './fasttext/index.js';
+export { Dictionary, IntList } from './fasttext/dictionary.js';
 
 // Computing signals, runs over many shards, manifests
 export { computeSignals } from './pipeline/compute-signals.js';

@@ -8,4 +8,4 @@ export type { ClassifierSpec, FastTextClassifier, FastTextResourceData, FastText
 export { fastTextHash, EOS, LABEL_PREFIX } from './dictionary.js';
 export { expf } from './expf.js';
 export { LOSS_NAMES, MODEL_NAMES } from './model-data.js';
-export type { FastTextArgs, FastTextModelData, DictionaryData, MatrixData, DenseMatrixData, QuantMatrixData, ProductQuantizerData, LossName, ModelName } from './model-data.js';
+export type { FastTextArgs, FastTextModelData, DictionaryData, MatrixData, DenseMatrixData, QuantMatrixData, ProductQuantizerData, LossName, ModelName, IntTableData } from './model-data.js';

@@ -6,10 +6,12 @@
 
 /** fastText's `loss_name` enum, in file order (codes 1..4). */
 export const LOSS_NAMES = ['hs', 'ns', 'softmax', 'ova'] as const;
+/** A loss: hierarchical softmax, negative sampling, softmax or one-vs-all. */
 export type LossName = (typeof LOSS_NAMES)[number];
 
 /** fastText's `model_name` enum, in file order (codes 1..3). */
 export const MODEL_NAMES = ['cbow', 'sg', 'sup'] as const;
+/** A model kind: word vectors (cbow, skipgram) or a supervised classifier. */
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** The training arguments a model file stores (fastText `Args::save`), as inference needs them. */
@@ -90,8 +92,10 @@ export interface QuantMatrixData {
   readonly normPq?: ProductQuantizerData;
 }
 
+/** An input or output matrix, dense or product-quantized. */
 export type MatrixData = DenseMatrixData | QuantMatrixData;
 
+/** A whole fastText model as read from its file: arguments, dictionary, input and output matrices. */
 export interface FastTextModelData {
   /** The file it was loaded from, for messages. */
   readonly path: string;
