@@ -27,7 +27,7 @@ const arg = (name: string, fallback: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const COUNTS = arg('--docs', '1000000').split(',').map(Number);
+const COUNTS = arg('--docs', '1000000').split(',').map(Number).filter((n) => n > 0);
 const MEMORY = arg('--memory', '1GB');
 const ROOT = join(import.meta.dirname, '..');
 const WORK = join(ROOT, '.bench', 'dedup');

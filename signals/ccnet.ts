@@ -33,9 +33,22 @@ export function ccnetOriginalNlines(_view: TextView, ctx: SignalContext): number
   return ccnetField(ctx, 'original_nlines');
 }
 
-/** ccnet_language_score: CCNet `language_score` (fastText lid.176 top score, 2 decimals), null when absent. */
-export function ccnetLanguageScore(_view: TextView, ctx: SignalContext): number | null {
-  return ccnetField(ctx, 'language_score');
+/**
+ * ccnet_language: CCNet `language` when the record has it, else the top label of `--lid-model` on the
+ * text with every `\n` removed, as CCNet computes it (null without a model, or for an empty text).
+ */
+export function ccnetLanguage(view: TextView, ctx: SignalContext): string | null {
+  const given = ctx.doc.meta.language;
+  if (typeof given === 'string') return given;
+  return ctx.resources.languageId?.identifyFor(ctx.doc, view.raw)?.label ?? null;
+}
+
+/**
+ * ccnet_language_score: CCNet `language_score` when the record has it, else the probability of
+ * CCNet's label from `--lid-model` rounded to 2 decimals half to even, as CCNet computes it.
+ */
+export function ccnetLanguageScore(view: TextView, ctx: SignalContext): number | null {
+  return ccnetField(ctx, 'language_score') ?? ctx.resources.languageId?.identifyFor(ctx.doc, view.raw)?.score ?? null;
 }
 
 /** ccnet_perplexity: CCNet `perplexity` (KenLM on Wikipedia), null when absent. */
@@ -53,13 +66,14 @@ export function ccnetBucket(_view: TextView, ctx: SignalContext): number | null 
 
 export const ccnet: SignalFamily = {
   id: 'ccnet',
-  version: 1,
+  version: 2,
   signals: [
     { name: 'ccnet_length', level: 'doc', type: 'f64', description: 'CCNet length, else code points of the text.', compute: ccnetLength },
     { name: 'ccnet_original_length', level: 'doc', type: 'f64', description: 'CCNet original_length (WET bytes).', compute: ccnetOriginalLength },
     { name: 'ccnet_nlines', level: 'doc', type: 'f64', description: 'CCNet nlines, else pieces of text.split("\\n").', compute: ccnetNlines },
     { name: 'ccnet_original_nlines', level: 'doc', type: 'f64', description: 'CCNet original_nlines.', compute: ccnetOriginalNlines },
-    { name: 'ccnet_language_score', level: 'doc', type: 'f64', description: 'CCNet language_score (fastText lid.176).', compute: ccnetLanguageScore },
+    { name: 'ccnet_language', level: 'doc', type: 'str', description: 'CCNet language, else the top label of --lid-model (fastText).', compute: ccnetLanguage },
+    { name: 'ccnet_language_score', level: 'doc', type: 'f64', description: 'CCNet language_score, else its --lid-model probability, 2 decimals.', compute: ccnetLanguageScore },
     { name: 'ccnet_perplexity', level: 'doc', type: 'f64', description: 'CCNet perplexity (KenLM).', compute: ccnetPerplexity },
     { name: 'ccnet_bucket', level: 'doc', type: 'f64', description: 'CCNet bucket: head 0, middle 1, tail 2.', compute: ccnetBucket },
   ],

@@ -2,7 +2,9 @@ import { SieveError } from '../src/errors.js';
 import { closestNames } from '../src/suggest.js';
 import type { SignalDefinition, SignalFamily } from '../src/signal.js';
 import { ccnet } from './ccnet.js';
+import { classifiers, fastTextSignal, FASTTEXT_SIGNAL_PREFIX } from './classifiers.js';
 import { content } from './content.js';
+import { importance, importanceSignals } from './importance.js';
 import { lines } from './lines.js';
 import { minhash } from './minhash.js';
 import { naturalLanguage } from './natural-language.js';
@@ -27,11 +29,37 @@ export function registerSignalFamily(family: SignalFamily): void {
   for (const signal of family.signals) signals.set(signal.name, { family, signal });
 }
 
-for (const family of [ccnet, content, repetition, naturalLanguage, lines, minhash]) registerSignalFamily(family);
+for (const family of [ccnet, content, repetition, naturalLanguage, lines, classifiers, importance, minhash]) registerSignalFamily(family);
 
-/** The registered signal of that name; unknown names throw, naming the closest known ones. */
+/**
+ * Adds the importance signals of DSIR models named beyond RPv2's three (`--dsir NAME=MODEL`) to the
+ * `importance` family; names already registered are left as they are. Call it, in every thread,
+ * before resolving signal names or parsing a recipe that uses them.
+ */
+export function registerImportanceSignals(names: readonly string[]): void {
+  const added = names.filter((n) => !signals.has(`rps_doc_${n}_importance`)).flatMap((n) => importanceSignals(n));
+  if (added.length === 0) return;
+  const family = { ...importance, signals: [...(families.get(importance.id) ?? importance).signals, ...added] };
+  families.set(family.id, family);
+  for (const signal of family.signals) signals.set(signal.name, { family, signal });
+}
+
+const classifierSignals = new Map<string, RegisteredSignal>();
+
+/** `fasttext:<name>` (any classifier name), made on first use; undefined for other names. */
+function classifierSignal(name: string): RegisteredSignal | undefined {
+  if (!name.startsWith(FASTTEXT_SIGNAL_PREFIX) || name.length === FASTTEXT_SIGNAL_PREFIX.length) return undefined;
+  let found = classifierSignals.get(name);
+  if (!found) {
+    found = { family: classifiers, signal: fastTextSignal(name.slice(FASTTEXT_SIGNAL_PREFIX.length)) };
+    classifierSignals.set(name, found);
+  }
+  return found;
+}
+
+/** The registered signal of that name (or `fasttext:<name>`); unknown names throw, naming the closest known ones. */
 export function getSignal(name: string): RegisteredSignal {
-  const found = signals.get(name);
+  const found = signals.get(name) ?? classifierSignal(name);
   if (found) return found;
   return resolveSignals([name])[0];
 }
@@ -41,18 +69,26 @@ export function listSignals(): RegisteredSignal[] {
   return [...signals.values()];
 }
 
+/** Every registered family, in registration order. */
 export function listFamilies(): SignalFamily[] {
   return [...families.values()];
 }
 
 /**
- * Resolves a selection of signal names and family ids (empty = everything) to signals, in
- * registry order without repeats. Unknown names throw, naming the closest known ones.
+ * Resolves a selection of signal names and family ids (empty = everything registered) to signals,
+ * in registry order without repeats, then any `fasttext:<name>` in selection order. Unknown names
+ * throw, naming the closest known ones.
  */
 export function resolveSignals(selection: readonly string[] = []): RegisteredSignal[] {
   if (selection.length === 0) return listSignals();
   const wanted = new Set<string>();
+  const dynamic = new Map<string, RegisteredSignal>();
   for (const item of selection) {
+    const classifier = classifierSignal(item);
+    if (classifier) {
+      dynamic.set(item, classifier);
+      continue;
+    }
     const family = families.get(item);
     if (family) {
       for (const s of family.signals) wanted.add(s.name);
@@ -66,5 +102,5 @@ export function resolveSignals(selection: readonly string[] = []): RegisteredSig
       });
     }
   }
-  return listSignals().filter((r) => wanted.has(r.signal.name));
+  return [...listSignals().filter((r) => wanted.has(r.signal.name)), ...dynamic.values()];
 }

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'E_MISSING_DEP',
   'E_WORKER',
 ] as const;
+/** One of {@link ERROR_CODES}: what kind of problem a `SieveError` reports. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** What the runner does with an error: stop the run, give up one shard, or try again. */
@@ -40,6 +41,7 @@ export interface SourceIssue {
   readonly excerpt?: string;
 }
 
+/** What a `SieveError` carries beside its code and message. */
 export interface SieveErrorOptions {
   readonly severity?: Severity;
   readonly location?: ErrorLocation;
@@ -73,6 +75,7 @@ export class SieveError extends Error {
   }
 }
 
+/** A location as `file:line`, `file (record N)` or `file (byte N)`. */
 export function formatLocation(loc: ErrorLocation): string {
   if (loc.line !== undefined) return `${loc.file}:${loc.line}`;
   if (loc.record !== undefined) return `${loc.file} (record ${loc.record})`;

@@ -1,9 +1,13 @@
 import type { Document } from './document.js';
+import type { FastTextClassifier, LanguageIdentifier } from './fasttext/index.js';
+import type { DsirSignalModel } from './dsir/signal-models.js';
 import type { TextView } from './text/index.js';
 
 export const SIGNAL_LEVELS = ['doc', 'line'] as const;
+/** `doc`: one value per document; `line`: one value per raw line. */
 export type SignalLevel = (typeof SIGNAL_LEVELS)[number];
 export const SIGNAL_TYPES = ['f64', 'i64', 'str', 'bytes', 'bands'] as const;
+/** The column type of a signal: numbers, a string, bytes, or a list of byte strings (MinHash bands). */
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
 /** A column a signal produces: its RPv2 name, whether it is per document or per line, and its type. */
@@ -19,6 +23,12 @@ export interface SignalSpec {
 export interface SignalResources {
   /** UT1 blacklist: domain → category-combination id (spec §4.7), from `--ut1 DIR`. */
   readonly ut1?: ReadonlyMap<string, number>;
+  /** CCNet-style language id (`--lid-model`): ccnet_language(_score), and the language of documents that do not say. */
+  readonly languageId?: LanguageIdentifier;
+  /** fastText classifiers by name (`--classifier NAME=PATH`): rps_doc_ml_* and `fasttext:<name>`. */
+  readonly classifiers?: ReadonlyMap<string, FastTextClassifier>;
+  /** DSIR models by name (`--dsir NAME=MODEL`), for the importance signals. */
+  readonly dsir?: ReadonlyMap<string, DsirSignalModel>;
 }
 
 /** What a signal may read beside the text: the document's fields, its language and loaded resources. */
@@ -36,12 +46,14 @@ export interface NumericDocSignal extends SignalSpec {
   compute(view: TextView, ctx: SignalContext): number | null;
 }
 
+/** A per-document string (a language code, a category); null where the reference gives None. */
 export interface StringDocSignal extends SignalSpec {
   readonly level: 'doc';
   readonly type: 'str';
   compute(view: TextView, ctx: SignalContext): string | null;
 }
 
+/** Per-document bytes (a hash); null where the reference gives None. */
 export interface BytesDocSignal extends SignalSpec {
   readonly level: 'doc';
   readonly type: 'bytes';
@@ -66,6 +78,7 @@ export interface LineSignal extends SignalSpec {
   compute(view: TextView, ctx: SignalContext): ArrayLike<number>;
 }
 
+/** A signal: its spec and how to compute it from a `TextView`; what `registerSignal` takes. */
 export type SignalDefinition = NumericDocSignal | StringDocSignal | BytesDocSignal | BandsDocSignal | LineSignal;
 
 /** A document-level value of any signal type. */

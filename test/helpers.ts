@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SieveError } from '../src/errors.js';
 import { TextView } from '../src/text/index.js';
@@ -85,4 +86,17 @@ export async function loadParityDocs(): Promise<ParityDoc[]> {
     });
   }
   return docs;
+}
+
+/** The web corpus cut into `n` gzipped JSON-lines shards in a fresh folder, so runs have several shards to share out. */
+export async function shardedWebCorpus(n: number): Promise<string> {
+  const docs = await readJsonlGz(shared('corpus', 'web', 'web_docs.jsonl.gz'));
+  const dir = join(tempDir(), 'shards');
+  mkdirSync(dir);
+  const per = Math.ceil(docs.length / n);
+  for (let s = 0; s < n; s++) {
+    const lines = docs.slice(s * per, (s + 1) * per).map((d) => JSON.stringify(d) + '\n');
+    writeFileSync(join(dir, `part-${s}.jsonl.gz`), gzipSync(lines.join('')));
+  }
+  return dir;
 }

@@ -2,12 +2,16 @@ import { Command } from 'commander';
 import { PACKAGE_VERSION } from '../version.js';
 import { inspectCommand } from './inspect.js';
 import { listSignalsCommand } from './list-signals.js';
+import { manifestCommand } from './manifest.js';
 import { exitCodeFor, printError } from './output.js';
 import { dedupCommand } from './dedup.js';
 import { doctorCommand } from './doctor.js';
+import { dsirCommand } from './dsir.js';
 import { explainCommand } from './explain.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { signalsCommand } from './signals.js';
+import { workerCommand } from './worker.js';
 
 const program = new Command('sieve')
   .description('curate LLM pretraining corpora the RedPajama v2 way')
@@ -18,7 +22,11 @@ const program = new Command('sieve')
   .addCommand(runCommand())
   .addCommand(explainCommand())
   .addCommand(dedupCommand())
+  .addCommand(reportCommand())
+  .addCommand(dsirCommand())
+  .addCommand(workerCommand())
   .addCommand(inspectCommand())
+  .addCommand(manifestCommand())
   .addCommand(listSignalsCommand())
   .addCommand(doctorCommand());
 

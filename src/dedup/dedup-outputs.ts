@@ -11,6 +11,7 @@ import { writeParquet } from '../io/parquet-writer.js';
 import type { Clusters } from './clusters.js';
 import { readIds } from './doc-table.js';
 
+/** The file of a dedup's output directory that lists every member of every cluster. */
 export const CLUSTERS_FILE = 'clusters.parquet';
 
 export function duplicatesPath(name: string): string {

@@ -20,6 +20,7 @@ export interface DedupKeysTask extends ShardInput {
   readonly spec: DedupSpec;
 }
 
+/** What the first stage of a dedup read from one input: the counts its manifest lists under `inputs`. */
 export interface DedupKeysResult {
   readonly ok: true;
   readonly input: string;

@@ -1,14 +1,21 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { totalDuplicateIds, writeManifest } from '../pipeline/manifest.js';
-import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
-import { withWorkDir } from '../pipeline/work-dir.js';
+import { readingOptions, resumeKey, runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { resolveClusters, type KeepRule } from './clusters.js';
+import { clustersFromEdges, resolveClusters, writeRangeEdges, type Clusters, type KeepRule } from './clusters.js';
 import { CLUSTERS_FILE, duplicatesPath, writeDedupOutputs } from './dedup-outputs.js';
 import { runDedupKeysTask, type DedupKeysResult, type DedupKeysTask } from './dedup-task.js';
 import { bandSpec } from './keys.js';
 import { DEFAULT_MEMORY } from './step-options.js';
 import { parseExactKey, type DedupMethod, type DedupSpec, type ExactKey } from './shard-keyer.js';
 
+/** The stages an array job runs one after the other, each as N tasks (`clusters` as one). */
+export const DEDUP_STAGES = ['signatures', 'partitions', 'clusters'] as const;
+/** One stage of a dedup split over array tasks. */
+export type DedupStage = (typeof DEDUP_STAGES)[number];
+
+/** Options of {@link dedup}. */
 export interface DedupOptions extends ReadRunOptions {
   /** Output directory: `clusters.parquet`, `duplicates/`, `manifest.json`, `rejected/`. */
   readonly out: string;
@@ -26,6 +33,7 @@ export interface DedupOptions extends ReadRunOptions {
   readonly memory?: number;
 }
 
+/** A dedup's `manifest.json`: its options, and per input and in total what was read, clustered and dropped. */
 export interface DedupManifest {
   readonly tool: string;
   readonly command: 'dedup';
@@ -47,6 +55,7 @@ export interface DedupManifest {
   readonly link: { readonly keys: number; readonly collisions: number; readonly refused: number; readonly splits: number };
 }
 
+/** What {@link dedup} did: the manifest it wrote and how long it took. */
 export interface DedupSummary {
   readonly manifest: DedupManifest;
   readonly manifestPath: string;
@@ -72,31 +81,88 @@ export function dedupSpec(options: Pick<DedupOptions, 'method' | 'threshold' | '
  * manifest.totals.duplicates; // documents listed in out/dedup/duplicates/
  */
 export async function dedup(options: DedupOptions): Promise<DedupSummary> {
+  const plan = dedupPlan(options);
+  if (options.force) await rm(plan.workDir, { recursive: true, force: true });
+  try {
+    const { results, elapsedMs: keysMs } = await keyShards(options, plan, undefined);
+    return await finishDedup(options, plan, results, keysMs, () =>
+      resolveClusters({ workDir: plan.workDir, shardDocs: results.map((r) => r.documents), keep: plan.keep, memory: plan.memory, verifyThreshold: plan.spec.verify ? plan.spec.threshold : undefined }),
+    );
+  } catch (err) {
+    // Spills can be gigabytes: a run that failed leaves none (a killed one keeps them, to resume).
+    await rm(plan.workDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * One stage of a dedup split over array tasks sharing `out`: `signatures` keys this task's shards
+ * (`slice`), `partitions` links this task's hash ranges (range p goes to task p mod N), and
+ * `clusters` (one task) joins the ranges' links and writes the outputs and manifest.
+ */
+export async function dedupStage(options: DedupOptions & { readonly stage: DedupStage }): Promise<{ stage: DedupStage; elapsedMs: number; summary?: DedupSummary }> {
+  const started = performance.now();
+  const plan = dedupPlan(options);
+  const slice = options.slice ?? { index: 0, count: 1 };
+  if (options.stage === 'signatures') {
+    await keyShards(options, plan, slice);
+    return { stage: options.stage, elapsedMs: performance.now() - started };
+  }
+  const { results } = await keyShards(options, plan, undefined, 'run `sieve dedup --stage signatures` for every task first');
+  const shardDocs = results.map((r) => r.documents);
+  const verifyThreshold = plan.spec.verify ? plan.spec.threshold : undefined;
+  if (options.stage === 'partitions') {
+    writeRangeEdges({ workDir: plan.workDir, shardDocs, keep: plan.keep, memory: plan.memory, verifyThreshold, ranges: (p) => p % slice.count === slice.index });
+    return { stage: options.stage, elapsedMs: performance.now() - started };
+  }
+  const summary = await finishDedup(options, plan, results, 0, () => clustersFromEdges({ workDir: plan.workDir, shardDocs, keep: plan.keep, memory: plan.memory, verifyThreshold }));
+  return { stage: options.stage, elapsedMs: performance.now() - started, summary };
+}
+
+interface DedupPlan {
+  readonly spec: DedupSpec;
+  readonly keep: KeepRule;
+  readonly memory: number;
+  readonly onError: 'fail' | 'skip';
+  readonly workDir: string;
+  readonly key: string;
+}
+
+function dedupPlan(options: DedupOptions): DedupPlan {
   const spec = dedupSpec(options);
-  const keep = options.keep ?? (spec.method === 'exact' ? 'first' : 'cluster-id');
-  const memory = options.memory ?? DEFAULT_MEMORY;
   const onError = options.onError ?? 'fail';
-  const { results, keysMs, started, clusters, dropped } = await withWorkDir(options.out, async (workDir) => {
-    const { results, elapsedMs: keysMs } = await runShards<DedupKeysTask, DedupKeysResult>({
-      inputs: options.inputs,
-      out: options.out,
-      onError,
-      workers: options.workers,
-      onProgress: options.onProgress,
-      runInProcess: runDedupKeysTask,
-      task: (shard, shared) => ({ ...shardInput(options, shard, shared), kind: 'dedup-keys', workDir, shard: shared.slot, spec }),
-    });
-    const started = performance.now();
-    const clusters = resolveClusters({
-      workDir,
-      shardDocs: results.map((r) => r.documents),
-      keep,
-      memory,
-      verifyThreshold: spec.verify ? spec.threshold : undefined,
-    });
-    const dropped = await writeDedupOutputs(options.out, workDir, clusters, results.map((r) => ({ name: r.name, shardId: r.shardId, documents: r.documents })));
-    return { results, keysMs, started, clusters, dropped };
+  return {
+    spec,
+    keep: options.keep ?? (spec.method === 'exact' ? 'first' : 'cluster-id'),
+    memory: options.memory ?? DEFAULT_MEMORY,
+    onError,
+    workDir: join(options.out, '.work'),
+    key: resumeKey({ command: 'dedup', version: PACKAGE_VERSION, spec, ...readingOptions(options) }),
+  };
+}
+
+/** The signatures stage: each shard's keys and document table, resumable by shard. */
+function keyShards(options: DedupOptions, plan: DedupPlan, slice: DedupOptions['slice'], require?: string) {
+  return runShards<DedupKeysTask, DedupKeysResult>({
+    inputs: options.inputs,
+    out: options.out,
+    resume: { key: plan.key, dir: join(plan.workDir, '.done'), force: options.force && !require, ...(require ? { require } : {}) },
+    slice,
+    onError: plan.onError,
+    workers: options.workers,
+    onProgress: options.onProgress,
+    runInProcess: runDedupKeysTask,
+    task: (shard, shared) => ({ ...shardInput(options, shard, shared), kind: 'dedup-keys', workDir: plan.workDir, shard: shared.slot, spec: plan.spec }),
   });
+}
+
+/** Clusters → outputs, manifest; the work directory goes once they are written. */
+async function finishDedup(options: DedupOptions, plan: DedupPlan, results: readonly DedupKeysResult[], keysMs: number, cluster: () => Clusters): Promise<DedupSummary> {
+  const { spec, keep, memory, workDir } = plan;
+  const started = performance.now();
+  const clusters = cluster();
+  const dropped = await writeDedupOutputs(options.out, workDir, clusters, results.map((r) => ({ name: r.name, shardId: r.shardId, documents: r.documents })));
+  await rm(workDir, { recursive: true, force: true });
   const summary = clusters.summary();
   const inputs = results.map(({ ok: _ok, ...r }, s) => ({ ...r, duplicates: dropped[s].length, outputs: [duplicatesPath(r.name)] }));
   const sum = (f: (r: DedupKeysResult) => number) => results.reduce((n, r) => n + f(r), 0);
@@ -112,10 +178,7 @@ export async function dedup(options: DedupOptions): Promise<DedupSummary> {
       keep,
       verify: spec.verify,
       memory,
-      textField: options.textField ?? null,
-      idField: options.idField ?? null,
-      inputFormat: options.inputFormat ?? null,
-      onError,
+      ...readingOptions(options),
     },
     inputs,
     totals: {

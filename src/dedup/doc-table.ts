@@ -7,6 +7,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SIGNATURE_BYTES } from '../hash/index.js';
+import { SieveError } from '../errors.js';
 
 export function docTablePath(workDir: string, shard: number, kind: 'idint' | 'ids' | 'sig'): string {
   return join(workDir, 'docs', `${shard}.${kind}`);
@@ -39,7 +40,7 @@ export class DocTableWriter {
     writeSync(this.idint, new Uint8Array(idInts.buffer, idInts.byteOffset, 8 * ids.length));
     writeSync(this.ids, ids.map((id) => JSON.stringify(id)).join('\n') + '\n');
     if (this.sig !== undefined) {
-      if (signatures === undefined || signatures.length !== ids.length * SIGNATURE_BYTES) throw new Error('DocTableWriter: one 512-byte signature per document expected');
+      if (signatures === undefined || signatures.length !== ids.length * SIGNATURE_BYTES) throw new SieveError('E_USAGE', 'DocTableWriter: one 512-byte signature per document expected');
       writeSync(this.sig, signatures);
     }
     this.count += ids.length;

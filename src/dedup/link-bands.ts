@@ -7,7 +7,7 @@
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PARTITION_BITS, PARTITIONS, RECORD_BYTES, RECORD_WORDS, rangeFiles } from './key-spill.js';
-import { UnionFind } from './union-find.js';
+import { SieveError } from '../errors.js';
 
 /** Bytes of memory one key record needs while its range is linked: the record and its hash-table slots. */
 export const BYTES_PER_KEY = RECORD_BYTES + 16;
@@ -34,7 +34,12 @@ export interface LinkOptions {
   readonly accept?: (doc: number, first: number) => boolean;
   /** Called after each top-level range, with how many are done. */
   readonly onRange?: (done: number, total: number) => void;
+  /** Which of the top-level hash ranges to link (an array task's share). @default all */
+  readonly ranges?: (range: number) => boolean;
 }
+
+/** Receives each linked pair: two documents (global indices) that belong to one cluster. */
+export type LinkPair = (doc: number, first: number) => void;
 
 export interface LinkStats {
   /** Key records read. */
@@ -46,8 +51,8 @@ export interface LinkStats {
   readonly splits: number;
 }
 
-/** Links every pair of documents sharing a key into `uf`. */
-export function linkBands(uf: UnionFind, options: LinkOptions): LinkStats {
+/** Finds every pair of documents sharing a key and hands it to `link` (a union-find's `union`, or an edge file). */
+export function linkBands(link: LinkPair, options: LinkOptions): LinkStats {
   const bases: number[] = [];
   let total = 0;
   for (const n of options.shardDocs) {
@@ -56,14 +61,15 @@ export function linkBands(uf: UnionFind, options: LinkOptions): LinkStats {
   }
   const stats = { keys: 0, collisions: 0, refused: 0, splits: 0 };
   for (let p = 0; p < PARTITIONS; p++) {
+    if (options.ranges && !options.ranges(p)) continue;
     const files = rangeFiles(options.workDir, options.shardDocs.length, p).map((f) => ({ path: f.path, bytes: f.bytes, base: bases[f.shard] }));
-    linkRange(uf, files, PARTITION_BITS, join(options.workDir, 'split', String(p)), options, stats);
+    linkRange(link, files, PARTITION_BITS, join(options.workDir, 'split', String(p)), options, stats);
     options.onRange?.(p + 1, PARTITIONS);
   }
   return stats;
 }
 
-function linkRange(uf: UnionFind, files: readonly KeyFile[], bitsUsed: number, splitDir: string, options: LinkOptions, stats: { keys: number; collisions: number; refused: number; splits: number }): void {
+function linkRange(link: LinkPair, files: readonly KeyFile[], bitsUsed: number, splitDir: string, options: LinkOptions, stats: { keys: number; collisions: number; refused: number; splits: number }): void {
   const bytes = files.reduce((n, f) => n + f.bytes, 0);
   if (bytes === 0) return;
   const records = bytes / RECORD_BYTES;
@@ -71,7 +77,7 @@ function linkRange(uf: UnionFind, files: readonly KeyFile[], bitsUsed: number, s
   if (records * BYTES_PER_KEY > options.rangeBudget && bitsUsed + SPLIT_BITS <= 32) {
     stats.splits++;
     const parts = splitRange(files, bitsUsed, splitDir);
-    for (let q = 0; q < parts.length; q++) linkRange(uf, parts[q], bitsUsed + SPLIT_BITS, join(splitDir, String(q)), options, stats);
+    for (let q = 0; q < parts.length; q++) linkRange(link, parts[q], bitsUsed + SPLIT_BITS, join(splitDir, String(q)), options, stats);
     rmSync(splitDir, { recursive: true, force: true });
     return;
   }
@@ -79,7 +85,7 @@ function linkRange(uf: UnionFind, files: readonly KeyFile[], bitsUsed: number, s
   let pos = 0;
   for (const f of files) pos = readInto(f, words, pos);
   stats.keys += records;
-  linkRecords(uf, words, records, options.accept, stats);
+  linkRecords(link, words, records, options.accept, stats);
 }
 
 /** Reads a key file into `words` at record `pos`, turning ordinals into global document indices. */
@@ -91,7 +97,7 @@ function readInto(file: KeyFile, words: Uint32Array, pos: number): number {
     const end = offset + file.bytes;
     while (offset < end) {
       const n = readSync(fd, bytes, offset, Math.min(end - offset, CHUNK_RECORDS * RECORD_BYTES), null);
-      if (n === 0) throw new Error(`key file ${file.path} ended early`);
+      if (n === 0) throw new SieveError('E_IO', `key file ${file.path} ended early: its shard's keys were cut off; run the dedup again`, { location: { file: file.path } });
       offset += n;
     }
     const records = file.bytes / RECORD_BYTES;
@@ -128,7 +134,7 @@ function splitRange(files: readonly KeyFile[], bitsUsed: number, dir: string): K
           let got = 0;
           while (got < want) {
             const n = readSync(fd, chunkBytes, got, want - got, null);
-            if (n === 0) throw new Error(`key file ${f.path} ended early`);
+            if (n === 0) throw new SieveError('E_IO', `key file ${f.path} ended early: its shard's keys were cut off; run the dedup again`, { location: { file: f.path } });
             got += n;
           }
           left -= want;
@@ -157,7 +163,7 @@ function splitRange(files: readonly KeyFile[], bitsUsed: number, dir: string): K
  * Links records sharing (h0, h1, band) with an open-addressing table of record indices: each
  * record meets the first record of its key, which is enough for connected components.
  */
-function linkRecords(uf: UnionFind, words: Uint32Array, records: number, accept: LinkOptions['accept'], stats: { collisions: number; refused: number }): void {
+function linkRecords(link: LinkPair, words: Uint32Array, records: number, accept: LinkOptions['accept'], stats: { collisions: number; refused: number }): void {
   let capacity = 1;
   while (capacity < 2 * records) capacity *= 2;
   const mask = capacity - 1;
@@ -180,7 +186,7 @@ function linkRecords(uf: UnionFind, words: Uint32Array, records: number, accept:
         const doc = words[o + 5];
         const first = words[q + 5];
         stats.collisions++;
-        if (accept === undefined || accept(doc, first)) uf.union(doc, first);
+        if (accept === undefined || accept(doc, first)) link(doc, first);
         else stats.refused++;
         break;
       }

@@ -14,7 +14,9 @@ import { DocTableWriter } from './doc-table.js';
 import { KeySpillWriter, shardKeyDir } from './key-spill.js';
 import { addBandColumnKeys, addExactKeys, addSignatureKeys, bandSpec, fullSignatures } from './keys.js';
 
+/** MinHash LSH over RPv2 signatures (near-duplicates), or one hash per document (exact duplicates). */
 export const DEDUP_METHODS = ['minhash', 'exact'] as const;
+/** One of {@link DEDUP_METHODS}. */
 export type DedupMethod = (typeof DEDUP_METHODS)[number];
 
 /** What an exact dedup compares: the raw text, the normalized text (spec §2.2), the url, or any field. */

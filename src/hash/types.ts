@@ -14,6 +14,7 @@ export type BackendName = (typeof BACKENDS)[number];
 
 /** The kernels every backend provides. */
 export const KERNELS = ['sha1', 'minhash', 'dsir', 'xxhash64'] as const;
+/** One of {@link KERNELS}. */
 export type KernelName = (typeof KERNELS)[number];
 
 /**

@@ -1,8 +1,12 @@
 import { basename } from 'node:path';
 
+/** The container formats the readers understand (`inputFormat`, `--input-format`). */
 export const FORMATS = ['jsonl', 'parquet', 'warc'] as const;
+/** One of {@link FORMATS}. */
 export type Format = (typeof FORMATS)[number];
+/** The stream compressions the readers recognise, by name and by magic number. */
 export const COMPRESSIONS = ['none', 'gzip', 'zstd'] as const;
+/** One of {@link COMPRESSIONS}. */
 export type Compression = (typeof COMPRESSIONS)[number];
 
 /** How a file is stored: container format plus stream compression. */

@@ -3,6 +3,7 @@ import * as arrow from 'apache-arrow';
 import { writeAtomically } from './atomic-file.js';
 import { parquetEngine, type ParquetWasm } from './parquet.js';
 
+/** Options of {@link writeParquet}. */
 export interface ParquetWriteOptions {
   /** Key-value metadata stored in the Parquet footer (versions of the signal families, …). */
   readonly metadata?: ReadonlyMap<string, string>;

@@ -33,6 +33,7 @@ async function openParquet(path: string): Promise<ParquetWasm.ParquetFile> {
   }
 }
 
+/** A Parquet file's row count, column names and row groups, read from its footer and schema only. */
 export async function parquetInfo(path: string): Promise<ParquetInfo> {
   const file = await openParquet(path);
   try {

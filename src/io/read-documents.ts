@@ -8,6 +8,7 @@ import { readParquetDocuments } from './parquet-reader.js';
 import type { ReadOptions } from './read-options.js';
 import { readWarc } from './warc-reader.js';
 
+/** Options of {@link readDocuments}: the fields to read and what to do with bad records, and the format. */
 export interface ReadDocumentsOptions extends ReadOptions {
   /** Force a format instead of detecting it from the name and first bytes. */
   readonly format?: Format;

@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { writeAtomically } from '../io/atomic-file.js';
 import type { DuplicateIds } from '../io/duplicate-ids.js';
 
@@ -15,6 +15,7 @@ export interface ManifestInput {
   readonly duplicateIds?: DuplicateIds;
 }
 
+/** A manifest's sums over its inputs. */
 export interface ManifestTotals {
   readonly inputs: number;
   readonly documents: number;
@@ -50,8 +51,15 @@ export function totalDuplicateIds(inputs: readonly { readonly duplicateIds?: Dup
 
 export const MANIFEST_FILE = 'manifest.json';
 
-export async function writeManifest(outDir: string, manifest: object): Promise<string> {
-  const path = join(outDir, MANIFEST_FILE);
+/** Where an array task's manifest goes until `sieve manifest merge` combines them. */
+export function taskManifestPath(outDir: string, slice: { readonly index: number; readonly count: number }): string {
+  return join(outDir, 'manifests', `task-${slice.index}-of-${slice.count}.json`);
+}
+
+/** Writes `manifest.json`, or with a slice of an array job (count > 1) that task's manifest. */
+export async function writeManifest(outDir: string, manifest: object, slice?: { readonly index: number; readonly count: number }): Promise<string> {
+  const path = slice && slice.count > 1 ? taskManifestPath(outDir, slice) : join(outDir, MANIFEST_FILE);
+  await mkdir(dirname(path), { recursive: true });
   await writeAtomically(path, (tmp) => writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n'));
   return path;
 }

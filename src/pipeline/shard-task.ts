@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
-import { resolveSignals } from '../../signals/index.js';
+import { registerImportanceSignals, resolveSignals } from '../../signals/index.js';
 import { arrowType, SignalBatchBuilder } from '../columns/signal-columns.js';
 import { AsyncQueue } from '../io/async-queue.js';
 import { DuplicateIdCounter, type DuplicateIds } from '../io/duplicate-ids.js';
 import { rpv2IdInt, rpv2Shard } from '../io/rpv2.js';
 import type { Document, Rejection } from '../document.js';
+import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import { SieveError, type ErrorCode, type ErrorLocation } from '../errors.js';
-import { writeLines } from '../io/jsonl-writer.js';
+import { fastTextResources } from '../fasttext/index.js';
+import { writeJsonl, writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import { DEFAULT_BATCH_SIZE } from '../io/read-options.js';
@@ -69,6 +71,7 @@ export function signalsOutputPath(format: OutputFormat, name: string): string {
 
 /** Reads one shard, computes the selected signals per document and writes them in the task's format. */
 export async function runShardTask(task: ShardTask): Promise<ShardResult> {
+  registerImportanceSignals(task.dsir?.map((m) => m.name) ?? []);
   const registered = resolveSignals(task.signals);
   const specs = registered.map((r) => r.signal);
   const families = [...new Set(registered.map((r) => `${r.family.id}@${r.family.version}`))];
@@ -80,7 +83,7 @@ export async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const outputs = [output];
   const path = join(task.outDir, output);
   try {
-    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
+    const resources = await shardResources(task);
     const computed = computeShard(task, layout, resources, rejections, counts, ids);
     if (task.format === 'parquet') {
       // One key: parquet-wasm keeps key-value metadata in a hash map, so several keys come out in random order.
@@ -156,6 +159,13 @@ async function writeRpv2WithMinhash(task: ShardTask, layout: SignalLayout, compu
   await parquet;
 }
 
+/** The resources a shard's signals read: the UT1 list (cached per thread) and the shared fastText models. */
+export async function shardResources(task: ShardInput): Promise<SignalResources> {
+  const ut1 = task.ut1 ? await cachedUt1(task.ut1) : undefined;
+  const dsir = task.dsir ? await loadDsirSignalModels(task.dsir) : undefined;
+  return task.fasttext ? { ut1, dsir, ...fastTextResources(task.fasttext) } : { ut1, dsir };
+}
+
 const ut1Cache = new Map<string, Promise<ReadonlyMap<string, number>>>();
 
 /** The UT1 map is large and the same for every shard: load it once per worker thread. */
@@ -189,7 +199,7 @@ async function* computeShard(
     const views = batch.documents.map((d) => new TextView(d.text));
     const batchValues = computeBatchSignals(layout, views, task.input);
     batch.documents.forEach((doc, i) => {
-      out.push(computeDocument(doc, views[i], layout, batchValues, i, { doc, lang: documentLanguage(doc, task.lang), resources }));
+      out.push(computeDocument(doc, views[i], layout, batchValues, i, { doc, lang: documentLanguage(doc, task.lang, resources), resources }));
       counts.documents++;
       counts.characters += doc.text.length;
     });
@@ -252,9 +262,23 @@ export function countRejected(rejections: readonly Rejection[]): number {
   return rejections.reduce((n, r) => n + (r.count ?? 1), 0);
 }
 
-/** `--lang` wins; else the document's own `language`/`lang` field (RPv2, CCNet, Dolma); else English. */
-export function documentLanguage(doc: Document, fallback: string | undefined): string {
+/** All of a shard's rejections at once, to `rejected/<name>.jsonl` (the DSIR tasks; the others stream theirs through `RejectionLog`). */
+export async function writeRejections(task: { readonly outDir: string; readonly name: string }, rejections: readonly Rejection[]): Promise<string> {
+  const rel = join('rejected', `${task.name}.jsonl`);
+  await writeJsonl(
+    join(task.outDir, rel),
+    rejections.map((r) => ({ ...r.location, code: r.code, reason: r.reason, ...(r.count !== undefined ? { count: r.count } : {}) })),
+  );
+  return rel;
+}
+
+/**
+ * `--lang` wins; else the document's own `language`/`lang` field (RPv2, CCNet, Dolma); else the
+ * `--lid-model` prediction (ccnet_language); else English.
+ */
+export function documentLanguage(doc: Document, fallback: string | undefined, resources?: SignalResources): string {
   if (fallback) return fallback;
   const l = doc.meta.language ?? doc.meta.lang;
-  return typeof l === 'string' && l.length > 0 ? l : 'en';
+  if (typeof l === 'string' && l.length > 0) return l;
+  return resources?.languageId?.identifyFor(doc, doc.text)?.label ?? 'en';
 }

@@ -21,6 +21,7 @@ export interface StringDocColumn {
   readonly strings: readonly (string | null)[];
 }
 
+/** A document signal's values over a batch, as a rule reads them. */
 export type DocColumn = NumericDocColumn | StringDocColumn;
 
 /**

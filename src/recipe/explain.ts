@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { SieveError } from '../errors.js';
 import { readDocuments } from '../io/read-documents.js';
 import { runShards, shardInput, type ReadRunOptions, type ShardInput, type TaskOutcome } from '../pipeline/run-shards.js';
-import { cachedUt1, countRejected, documentLanguage, failure } from '../pipeline/shard-task.js';
-import type { SignalResources } from '../signal.js';
+import { loadFastTextResources } from '../fasttext/index.js';
+import { countRejected, documentLanguage, failure, shardResources } from '../pipeline/shard-task.js';
 import { DocumentState, documentColumns, keepLines } from './document-columns.js';
 import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
 import { parseRule, type CheckedExpression, type Expr } from './expression.js';
-import { parseRecipeText, recipeCatalog } from './recipe-task.js';
+import { classifierNames, parseRecipeText, recipeCatalog, requireClassifiers } from './recipe-task.js';
 import type { Recipe, RuleStep } from './recipe.js';
 
 /** Multipliers applied to each numeric constant of a rule for the threshold sweep. */
@@ -45,6 +45,7 @@ export interface ExplainReport {
   readonly notExplained: readonly string[];
 }
 
+/** One rule's line of the what-if table. */
 export interface RuleReport {
   readonly name: string;
   readonly kind: 'keep' | 'keep_lines';
@@ -98,8 +99,8 @@ function numberLiterals(expr: Expr): { value: number; start: number; end: number
 }
 
 /** The document rules with each constant scaled by each sweep factor, re-parsed from the edited source. */
-function sweepVariants(steps: readonly RuleStep[]): Variant[][] {
-  const catalog = recipeCatalog();
+function sweepVariants(steps: readonly RuleStep[], classifiers: readonly string[]): Variant[][] {
+  const catalog = recipeCatalog(classifiers);
   return steps.map((step) => {
     if (step.kind !== 'keep') return [];
     return numberLiterals(step.rule.ast).map((lit) => ({
@@ -114,21 +115,21 @@ function sweepVariants(steps: readonly RuleStep[]): Variant[][] {
 
 /** Evaluates every rule (and every sweep variant) on every document of one shard. */
 export async function runExplainTask(task: ExplainTask): Promise<TaskOutcome<ExplainShardResult>> {
-  const recipe = parseRecipeText(task.recipeText, task.recipePath);
+  const recipe = parseRecipeText(task.recipeText, task.recipePath, classifierNames(task));
   const steps = ruleSteps(recipe);
-  const variants = sweepVariants(steps);
+  const variants = sweepVariants(steps, classifierNames(task));
   const failures = new Map<string, number>();
   const sweep = variants.map((vs) => vs.map(() => new Array<number>(SWEEP_FACTORS.length).fill(0)));
   let rejected = 0;
   let documents = 0;
   try {
-    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
+    const resources = await shardResources(task);
     const stop = task.stop ? new Int32Array(task.stop) : undefined;
     const read = readDocuments(task.input, { textField: task.textField, idField: task.idField, format: task.inputFormat, onError: task.onError, name: task.name });
     for await (const batch of read) {
       if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
       rejected += countRejected(batch.rejected);
-      const states = batch.documents.map((d) => new DocumentState(d, documentLanguage(d, task.lang ?? recipe.lang), resources));
+      const states = batch.documents.map((d) => new DocumentState(d, documentLanguage(d, task.lang ?? recipe.lang, resources), resources));
       documents += states.length;
       const fails = steps.map(() => new Uint8Array(states.length));
       const variantPass = variants.map((vs) => vs.map(() => SWEEP_FACTORS.map(() => new Uint8Array(states.length))));
@@ -165,6 +166,7 @@ export async function runExplainTask(task: ExplainTask): Promise<TaskOutcome<Exp
   return { ok: true, input: task.input, name: task.name, documents, rejected, failures: [...failures].sort(), sweep };
 }
 
+/** Options of {@link explainRecipe}. */
 export interface ExplainOptions extends ReadRunOptions {
   readonly recipe: string;
   /** Where a run would write; explain writes nothing but uses it for the worker layout. */
@@ -180,10 +182,13 @@ export async function explainRecipe(options: ExplainOptions): Promise<ExplainRep
   const recipeText = await readFile(options.recipe, 'utf8').catch((err: Error) => {
     throw new SieveError('E_INPUT_MISSING', `cannot read recipe ${options.recipe}: ${err.message}`, { location: { file: options.recipe } });
   });
-  const recipe = parseRecipeText(recipeText, options.recipe);
+  const classifiers = (options.classifiers ?? []).map((c) => c.name);
+  const recipe = parseRecipeText(recipeText, options.recipe, classifiers);
+  requireClassifiers(recipe, classifiers, false);
   const steps = ruleSteps(recipe);
-  const variants = sweepVariants(steps);
+  const variants = sweepVariants(steps, classifiers);
   const onError = options.onError ?? 'fail';
+  const fasttext = await loadFastTextResources(options);
   const { results } = await runShards<ExplainTask, ExplainShardResult>({
     inputs: options.inputs,
     out: options.out,
@@ -191,7 +196,7 @@ export async function explainRecipe(options: ExplainOptions): Promise<ExplainRep
     workers: options.workers,
     onProgress: options.onProgress,
     runInProcess: runExplainTask,
-    task: (shard, shared) => ({ ...shardInput(options, shard, shared), kind: 'explain', recipeText, recipePath: options.recipe }),
+    task: (shard, shared) => ({ ...shardInput(options, shard, shared), fasttext, kind: 'explain', recipeText, recipePath: options.recipe }),
   });
   const failures = new Map<string, number>();
   for (const r of results) for (const [k, n] of r.failures) failures.set(k, (failures.get(k) ?? 0) + n);

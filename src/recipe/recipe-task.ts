@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
-import { getSignal, listSignals } from '../../signals/index.js';
+import { CLASSIFIER_OF_SIGNAL, FASTTEXT_SIGNAL_PREFIX } from '../../signals/classifiers.js';
+import { getSignal, listSignals, registerImportanceSignals } from '../../signals/index.js';
 import { SignalBatchBuilder } from '../columns/signal-columns.js';
 import { ShardKeyer, type DedupSpec } from '../dedup/shard-keyer.js';
+import { addFeatures, emptyCounts, writeCountsFile, type DsirCorpusCounts } from '../dsir/counts.js';
+import { featureBatch, type DsirFeatureSpec } from '../dsir/features.js';
+import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
 import { AsyncQueue } from '../io/async-queue.js';
@@ -12,7 +17,7 @@ import { writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import { RejectionLog } from '../pipeline/rejection-log.js';
-import { cachedUt1, documentLanguage, failure, SIGNALS_ROW_GROUP_SIZE } from '../pipeline/shard-task.js';
+import { documentLanguage, failure, shardResources, SIGNALS_ROW_GROUP_SIZE } from '../pipeline/shard-task.js';
 import type { ShardInput, TaskOutcome } from '../pipeline/run-shards.js';
 import { getBackend } from '../native.js';
 import type { SignalResources } from '../signal.js';
@@ -21,6 +26,7 @@ import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
 import { catalogFromSpecs, type SignalCatalog } from './expression.js';
 import { findSignalsFile, loadPrecomputed, type PrecomputedSignals } from './precomputed.js';
 import { parseRecipe, type GlobalStep, type Recipe, type RuleStep } from './recipe.js';
+import { RunObserver } from './run-observer.js';
 import { readStaged, stagedLine } from './staged-documents.js';
 
 /**
@@ -29,7 +35,10 @@ import { readStaged, stagedLine } from './staged-documents.js';
  */
 export interface NextGlobalStep {
   readonly stagePath: string;
-  readonly dedup: { readonly workDir: string; readonly shard: number; readonly spec: DedupSpec };
+  /** A dedup step: key the survivors. */
+  readonly dedup?: { readonly workDir: string; readonly shard: number; readonly spec: DedupSpec };
+  /** A DSIR resample step: count the survivors' features (the raw side of its model) into `path`. */
+  readonly dsirCounts?: { readonly path: string; readonly spec: DsirFeatureSpec };
 }
 
 /**
@@ -50,8 +59,11 @@ export interface RecipeTask extends ShardInput {
   readonly staged?: { readonly path: string; readonly droppedFile: string; readonly droppedBy: string };
   /** Set unless this is the last stage. */
   readonly next?: NextGlobalStep;
+  /** Sample documents to keep per rule and of the kept ones, for `sieve report` (0: none). */
+  readonly samples: number;
 }
 
+/** What a recipe run did with one input shard: the counts its manifest lists under `inputs`. */
 export interface RecipeShardResult {
   readonly ok: true;
   readonly input: string;
@@ -65,6 +77,8 @@ export interface RecipeShardResult {
   readonly rejected: number;
   readonly characters: number;
   readonly keptCharacters: number;
+  /** Characters of the documents left after each step, by step name; the last equals keptCharacters. */
+  readonly charactersLeft: Readonly<Record<string, number>>;
   readonly outputs: readonly string[];
   readonly rejectedFile?: string;
   /** Documents reusing an id seen earlier in this input, when there are any (they are processed all the same). */
@@ -94,24 +108,54 @@ export function recipeStages(recipe: Recipe): RecipeStage[] {
   return stages;
 }
 
-/** The signals a recipe may name: every registered signal. */
-export function recipeCatalog(): SignalCatalog {
-  return catalogFromSpecs(listSignals().map((r) => r.signal));
+/** The signals a recipe may name: every registered signal, and `fasttext:<name>` for the run's classifiers. */
+export function recipeCatalog(classifiers: readonly string[] = []): SignalCatalog {
+  return catalogFromSpecs([...listSignals().map((r) => r.signal), ...classifiers.map((name) => getSignal(FASTTEXT_SIGNAL_PREFIX + name).signal)]);
 }
 
-/** Parses the recipe against the registered signals. */
-export function parseRecipeText(text: string, path: string): Recipe {
-  return parseRecipe(text, path, recipeCatalog());
+/** Parses the recipe against the registered signals and the run's classifiers. */
+export function parseRecipeText(text: string, path: string, classifiers: readonly string[] = []): Recipe {
+  return parseRecipe(text, path, recipeCatalog(classifiers));
+}
+
+/**
+ * A rule on rps_doc_ml_<name>_score without `--classifier <name>=PATH` would read nulls and drop
+ * every document: refuse it, unless precomputed signals may hold the scores.
+ */
+export function requireClassifiers(recipe: Recipe, classifiers: readonly string[], precomputed: boolean): void {
+  if (precomputed) return;
+  for (const step of recipe.steps) {
+    if (step.kind !== 'keep' && step.kind !== 'keep_lines') continue;
+    for (const signal of step.rule.signals) {
+      const name = CLASSIFIER_OF_SIGNAL[signal];
+      if (name !== undefined && !classifiers.includes(name)) {
+        throw new SieveError('E_USAGE', `rule ${step.name} uses ${signal}, which is null without its fastText model`, {
+          location: { file: recipe.path, line: step.line },
+          hint: `give --classifier ${name}=MODEL.bin, or precomputed signals with --signals`,
+        });
+      }
+    }
+  }
+}
+
+/** The classifier names of a task, whose `fasttext:<name>` signals its recipe may use. */
+export function classifierNames(task: ShardInput): string[] {
+  return task.fasttext?.classifiers.map((c) => c.name) ?? [];
 }
 
 /** Reads one shard, applies the recipe's rule steps batch by batch, writes `kept/<name>.jsonl.gz`. */
 export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<RecipeShardResult>> {
-  const recipe = parseRecipeText(task.recipeText, task.recipePath);
+  registerImportanceSignals(task.dsir?.map((m) => m.name) ?? []);
+  const recipe = parseRecipeText(task.recipeText, task.recipePath, classifierNames(task));
   const allRules = recipe.steps.filter((s): s is RuleStep => s.kind === 'keep' || s.kind === 'keep_lines');
   const steps = recipeStages(recipe)[task.stage ?? 0].steps;
-  const dropped: Record<string, number> = Object.fromEntries([...(task.staged ? [task.staged.droppedBy] : []), ...steps.map((s) => s.name)].map((n) => [n, 0]));
+  const stepNames = [...(task.staged ? [task.staged.droppedBy] : []), ...steps.map((s) => s.name)];
+  const dropped: Record<string, number> = Object.fromEntries(stepNames.map((n) => [n, 0]));
+  const charactersLeft: Record<string, number> = Object.fromEntries(stepNames.map((n) => [n, 0]));
+  const observer = new RunObserver(allRules, task.samples);
   const rejections = new RejectionLog(task.outDir, task.name);
   const ids = new DuplicateIdCounter();
+  let reportOutputs: string[] = [];
   const counts = { documents: 0, kept: 0, characters: 0, keptCharacters: 0 };
   const keptPath = join(KEPT_DIR, `${task.name}.jsonl.gz`);
   const signalsPath = join('signals', `${task.name}.signals.parquet`);
@@ -119,16 +163,19 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   const signalNames = [...new Set(allRules.flatMap((s) => [...s.rule.signals]))];
   let precomputed: PrecomputedSignals | undefined;
   const signalsOut = task.keepSignals && !task.next ? keptSignalsWriter(join(task.outDir, signalsPath), signalNames) : undefined;
-  const keyer = task.next ? new ShardKeyer(task.next.dedup.workDir, task.next.dedup.shard, task.next.dedup.spec, getBackend()) : undefined;
+  const dedup = task.next?.dedup;
+  const keyer = dedup ? new ShardKeyer(dedup.workDir, dedup.shard, dedup.spec, getBackend()) : undefined;
+  const dsirCounts = task.next?.dsirCounts;
+  const rawCounts = dsirCounts ? emptyCounts(dsirCounts.spec) : undefined;
   try {
-    const resources: SignalResources = { ut1: task.ut1 ? await cachedUt1(task.ut1) : undefined };
+    const resources = await shardResources(task);
     const signalsFile = task.signalSources ? findSignalsFile(task.signalSources, task.name) : undefined;
     precomputed = signalsFile ? await loadPrecomputed(signalsFile) : undefined;
     const prefill = precomputed ? prefiller(precomputed, signalNames) : undefined;
     const progress = task.progress ? new Float64Array(task.progress) : undefined;
     const stop = task.stop ? new Int32Array(task.stop) : undefined;
     const slot = (task.slot ?? 0) * 2;
-    const lang = (d: Document) => documentLanguage(d, task.lang ?? recipe.lang);
+    const lang = (d: Document) => documentLanguage(d, task.lang ?? recipe.lang, resources);
     async function* keptRecords(): AsyncGenerator<string> {
       for await (const batch of stageInput(task, lang, resources, rejections, dropped, ids)) {
         if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
@@ -136,14 +183,19 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
         if (prefill) for (const s of states) if (!s.changed) prefill(s);
         counts.documents += states.length;
         for (const s of states) counts.characters += s.text.length;
+        if (task.staged) charactersLeft[task.staged.droppedBy] += states.reduce((n, s) => n + s.text.length, 0);
+        else observer.input(states);
         for (const step of steps) {
           if (states.length === 0) break;
-          states = step.kind === 'keep' ? applyKeep(step, states, dropped) : applyKeepLines(step, states, dropped);
+          states = step.kind === 'keep' ? applyKeep(step, states, dropped, observer) : applyKeepLines(step, states, dropped, observer);
+          for (const s of states) charactersLeft[step.name] += s.text.length;
         }
+        if (!task.next) observer.kept(states);
         counts.kept += states.length;
         for (const s of states) counts.keptCharacters += s.text.length;
-        if (keyer) {
-          keyer.addDocuments(states.map((s) => ({ ...s.doc, text: s.text })), states.map((s) => s.view));
+        if (task.next) {
+          keyer?.addDocuments(states.map((s) => ({ ...s.doc, text: s.text })), states.map((s) => s.view));
+          if (rawCounts && dsirCounts) addFeatures(rawCounts, featureBatch(states.map((s) => s.view), dsirCounts.spec));
           for (const s of states) yield stagedLine(s.doc, s.text, s.changed);
         } else {
           for (const s of states) yield keptRecord(s);
@@ -158,6 +210,9 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     await writeLines(task.next ? task.next.stagePath : join(task.outDir, keptPath), keptRecords());
     keyer?.close();
     await signalsOut?.close();
+    if (rawCounts && dsirCounts) await writeCounts(dsirCounts.path, rawCounts);
+    // Each stage records its own steps; the report adds the files up.
+    reportOutputs = await observer.write(task.outDir, task.stage ? `${task.name}.stage-${task.stage}` : task.name);
   } catch (err) {
     keyer?.close();
     await signalsOut?.abort(err);
@@ -172,13 +227,15 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     const none = Object.fromEntries(steps.map((s) => [s.name, 0]));
     if (task.next) {
       // Later stages read the stage file: the rejected shard goes on as an empty one.
-      new ShardKeyer(task.next.dedup.workDir, task.next.dedup.shard, task.next.dedup.spec, getBackend()).close();
+      if (dedup) new ShardKeyer(dedup.workDir, dedup.shard, dedup.spec, getBackend()).close();
+      if (dsirCounts) await writeCounts(dsirCounts.path, emptyCounts(dsirCounts.spec));
       await writeLines(task.next.stagePath, []);
     }
-    return { ok: true, input: task.input, name: task.name, documents: 0, kept: 0, dropped: none, rejected: rejections.count, characters: 0, keptCharacters: 0, outputs: [], rejectedFile };
+    return { ok: true, input: task.input, name: task.name, documents: 0, kept: 0, dropped: none, rejected: rejections.count, characters: 0, keptCharacters: 0, charactersLeft: { ...none }, outputs: [], rejectedFile };
   }
   const rejectedFile = await rejections.close();
-  const outputs = task.next ? [] : task.keepSignals ? [keptPath, signalsPath] : [keptPath];
+  const main = task.next ? [relative(task.outDir, task.next.stagePath)] : task.keepSignals ? [keptPath, signalsPath] : [keptPath];
+  const outputs = [...main, ...reportOutputs];
   const signalsFrom = precomputed?.path;
   const duplicateIds = ids.result();
   return {
@@ -187,6 +244,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     name: task.name,
     ...counts,
     dropped,
+    charactersLeft,
     rejected: rejections.count,
     outputs,
     rejectedFile,
@@ -236,6 +294,11 @@ async function* stageInput(
   }
 }
 
+async function writeCounts(path: string, counts: DsirCorpusCounts): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeCountsFile(path, counts);
+}
+
 /** A file of little-endian uint32 values. */
 export function readUint32File(path: string): Uint32Array {
   const bytes = readFileSync(path);
@@ -268,8 +331,10 @@ function prefiller(pre: PrecomputedSignals, names: readonly string[]): (s: Docum
 }
 
 /** A document rule over the batch: documents where it is false are dropped and counted under its name. */
-function applyKeep(step: RuleStep, states: DocumentState[], dropped: Record<string, number>): DocumentState[] {
-  const mask = evaluateDocRule(step.rule, documentColumns(states));
+function applyKeep(step: RuleStep, states: DocumentState[], dropped: Record<string, number>, observer: RunObserver): DocumentState[] {
+  const cols = documentColumns(states);
+  const mask = evaluateDocRule(step.rule, cols);
+  observer.keep(step, cols, states, mask);
   const next: DocumentState[] = [];
   for (let i = 0; i < states.length; i++) {
     if (mask[i] === 1) next.push(states[i]);
@@ -279,8 +344,11 @@ function applyKeep(step: RuleStep, states: DocumentState[], dropped: Record<stri
 }
 
 /** A line rule: documents keep the lines where it holds; one left with no line is dropped under the rule's name. */
-function applyKeepLines(step: RuleStep, states: DocumentState[], dropped: Record<string, number>): DocumentState[] {
-  const emptied = keepLines(states, evaluateLineRule(step.rule, documentColumns(states)));
+function applyKeepLines(step: RuleStep, states: DocumentState[], dropped: Record<string, number>, observer: RunObserver): DocumentState[] {
+  const cols = documentColumns(states);
+  const mask = evaluateLineRule(step.rule, cols);
+  observer.keepLines(step, cols, states, mask);
+  const emptied = keepLines(states, mask);
   dropped[step.name] += emptied.reduce((n, e) => n + e, 0);
   return states.filter((_, i) => emptied[i] === 0);
 }

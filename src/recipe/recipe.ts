@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
 import { dedupStepOptions } from '../dedup/step-options.js';
+import { parseResampleStep } from '../dsir/resample-step.js';
 import { SieveError, type SourceIssue } from '../errors.js';
 import { ExpressionError, parseRule, type CheckedExpression, type SignalCatalog } from './expression.js';
 
@@ -23,6 +24,7 @@ export interface GlobalStep {
   readonly line: number;
 }
 
+/** A step of a recipe, in the order it runs. */
 export type RecipeStep = RuleStep | GlobalStep;
 
 /** A parsed, checked recipe. Frozen. */
@@ -143,6 +145,13 @@ function parseStep(
     else if (kind === 'dedup') {
       const checked = dedupStepOptions(options);
       if (Array.isArray(checked)) for (const problem of checked) issue(value.range?.[0] ?? keyOffset, problem);
+    } else {
+      try {
+        parseResampleStep(options, path, line);
+      } catch (err) {
+        if (!(err instanceof SieveError)) throw err;
+        for (const problem of err.issues ?? [{ message: err.message }]) issue(value.range?.[0] ?? keyOffset, problem.message);
+      }
     }
     return { kind, name: typeof options.name === 'string' ? options.name : kind, options, line };
   }

@@ -4,6 +4,7 @@
  * their current text and everything needed to write the original record back at the end.
  */
 
+import { stat } from 'node:fs/promises';
 import type { Document } from '../document.js';
 import type { ErrorLocation } from '../errors.js';
 import { readDocuments } from '../io/read-documents.js';
@@ -37,6 +38,8 @@ export function stagedLine(doc: Document, text: string, changed: boolean): strin
 
 /** Reads a stage file back in batches, documents as they were when staged. */
 export async function* readStaged(path: string, onError: OnError): AsyncGenerator<StagedDocument[]> {
+  // A shard whose documents all fell before the step staged none: nothing to read.
+  if ((await stat(path)).size === 0) return;
   for await (const batch of readDocuments(path, { format: 'jsonl', textField: 'text', idField: 'id', onError })) {
     yield batch.documents.map((d) => {
       const s = d.meta.staged as StagedRecord['staged'];

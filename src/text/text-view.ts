@@ -26,6 +26,13 @@ export interface LineSlice {
 /** Any UTF-16 surrogate: without one, code points and UTF-16 units coincide. */
 const SURROGATE_RE = /[\ud800-\udfff]/;
 
+/**
+ * One document's text and every view of it the signals read (normalized text, WordPunct words,
+ * lines with code-point spans, a word vocabulary), each computed on first use and shared.
+ *
+ * @example
+ * new TextView('Hello world.\nSecond line').normalizedWords; // ['hello', 'world', 'second', 'line']
+ */
 export class TextView {
   /** The document text exactly as given (CCNet `raw_content`). */
   readonly raw: string;

@@ -82,9 +82,12 @@ describe('sieve signals on the web corpus (issue 2 done-when)', () => {
     const two = join(dir, 'w2');
     assert.equal(sieve(['signals', ...inputs, '--out', one, '--workers', '1']).status, 0);
     assert.equal(sieve(['signals', ...inputs, '--out', two, '--workers', '2']).status, 0);
-    const files = readdirSync(one).sort();
-    assert.deepEqual(files, readdirSync(two).sort());
+    // `.done/` holds the resume markers: one per input, the same whatever --workers.
+    const files = readdirSync(one).filter((f) => f !== '.done').sort();
+    assert.deepEqual(files, readdirSync(two).filter((f) => f !== '.done').sort());
     assert.equal(files.length, 4);
+    assert.deepEqual(readdirSync(join(one, '.done')).sort(), readdirSync(join(two, '.done')).sort());
+    assert.equal(readdirSync(join(one, '.done')).length, 3);
     for (const f of files) assert.ok(readFileSync(join(one, f)).equals(readFileSync(join(two, f))), `${f} differs between --workers 1 and 2`);
   });
 
@@ -111,6 +114,6 @@ describe('sieve signals on the web corpus (issue 2 done-when)', () => {
     copyFileSync(join(process.cwd(), 'fixtures', 'quickstart.jsonl'), join(dir, 'quickstart.jsonl'));
     const r = sieve(['signals', join(dir, 'quickstart.jsonl'), '--out', out]);
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(readdirSync(out).sort(), ['manifest.json', 'quickstart.signals.parquet']);
+    assert.deepEqual(readdirSync(out).sort(), ['.done', 'manifest.json', 'quickstart.signals.parquet']);
   });
 });

@@ -125,3 +125,33 @@ describe('sieve dedup --method exact', () => {
     for (const row of rows) assert.equal(String(docs[Number(row.index)].id), String(row.id));
   });
 });
+
+describe('sieve dedup as array-job stages', () => {
+  it('signatures and partitions over 3 tasks, then clusters, give the single run; stages out of order name what is missing', async () => {
+    const inputs = CORPORA.map((c) => shared('corpus', `${c}.jsonl.gz`));
+    const single = tempDir();
+    assert.equal(sieve(['dedup', ...inputs, '--out', single, '--threshold', '0.7']).status, 0);
+    const staged = tempDir();
+    const stage = (name: string, task?: number) => sieve(['dedup', ...inputs, '--out', staged, '--threshold', '0.7', '--stage', name, ...(task === undefined ? [] : ['--task-index', String(task), '--task-count', '3'])]);
+
+    assert.equal(stage('signatures', 0).status, 0);
+    const early = stage('partitions', 0);
+    assert.equal(early.status, 2);
+    assert.match(early.stderr, /dclm_human_quality\.jsonl\.gz has not been done yet: run `sieve dedup --stage signatures` for every task first/);
+    for (const t of [1, 2]) assert.equal(stage('signatures', t).status, 0);
+    for (const t of [0, 1]) assert.equal(stage('partitions', t).status, 0);
+    const missing = stage('clusters');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /hash range 2 has not been linked/);
+    assert.equal(stage('partitions', 2).status, 0);
+    const r = stage('clusters');
+    assert.equal(r.status, 0, r.stderr);
+
+    const q = (dir: string) => duckdb(`SELECT id, CAST(cluster_id AS VARCHAR) AS c, cluster_size FROM '${join(dir, 'clusters.parquet')}' ORDER BY id`);
+    assert.deepEqual(await q(staged), await q(single));
+    const m = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { inputs: unknown; totals: unknown; link: unknown };
+    assert.deepEqual(m(staged).inputs, m(single).inputs);
+    assert.deepEqual(m(staged).totals, m(single).totals);
+    assert.deepEqual(m(staged).link, m(single).link);
+  });
+});

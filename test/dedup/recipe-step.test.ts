@@ -90,6 +90,15 @@ describe('recipe dedup step', () => {
     assert.equal(keptIds(out, ['web_docs']).length, docs.length - repeats);
   });
 
+  it('goes on when the rules before the step drop every document of a shard', () => {
+    const dir = tempDir();
+    const out = join(dir, 'none');
+    const r = sieve(['run', recipe(dir, 'none', ['keep: rps_doc_word_count > 1000000', 'dedup: { threshold: 0.8 }']), INPUTS[0], '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(manifestOf(out).totals.kept, 0);
+    assert.equal(keptIds(out, ['web_docs']).length, 0);
+  });
+
   it('reports bad step options at their line, all at once', () => {
     const dir = tempDir();
     const r = sieve(['run', recipe(dir, 'bad', ['dedup: { method: fuzzy, threshold: 0.75, colour: red }']), INPUTS[0], '--out', join(dir, 'o')]);

@@ -1,0 +1,11 @@
+export { FastTextModel } from './fasttext-model.js';
+export type { Prediction } from './fasttext-model.js';
+export { loadModelData } from './load-model-data.js';
+export { LanguageIdentifier, roundScore } from './language-identifier.js';
+export type { LanguageGuess } from './language-identifier.js';
+export { parseClassifierSpec, formatClassifierSpec, loadFastTextResources, fastTextResources } from './classifiers.js';
+export type { ClassifierSpec, FastTextClassifier, FastTextResourceData, FastTextResources } from './classifiers.js';
+export { fastTextHash, EOS, LABEL_PREFIX } from './dictionary.js';
+export { expf } from './expf.js';
+export { LOSS_NAMES, MODEL_NAMES } from './model-data.js';
+export type { FastTextArgs, FastTextModelData, DictionaryData, MatrixData, DenseMatrixData, QuantMatrixData, ProductQuantizerData, LossName, ModelName, IntTableData } from './model-data.js';
