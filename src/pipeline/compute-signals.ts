@@ -5,7 +5,7 @@ import { formatClassifierSpec, loadFastTextResources } from '../fasttext/index.j
 import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { manifestTotals, writeManifest, type Manifest, type ManifestInput } from './manifest.js';
-import { readingOptions, resumeKey, runShards, shardInput, type ReadRunOptions } from './run-shards.js';
+import { readingOptions, resumeKey, signalSettings, runShards, shardInput, type ReadRunOptions } from './run-shards.js';
 import { runShardTask, type OutputFormat, type ShardResult, type ShardTask } from './shard-task.js';
 
 export type { Progress } from './run-shards.js';
@@ -60,11 +60,7 @@ export async function computeSignals(options: ComputeSignalsOptions): Promise<Si
     signals: resolved.map((r) => `${r.signal.name}@${r.family.version}`),
     format,
     ...readingOptions(options),
-    lang: options.lang,
-    ut1: options.ut1,
-    dsir: options.dsir ?? null,
-    lidModel: options.lidModel ?? null,
-    classifiers: options.classifiers?.map(formatClassifierSpec) ?? null,
+    ...signalSettings(options),
   });
   const { results, elapsedMs, resumed } = await runShards<ShardTask, Extract<ShardResult, { ok: true }>>({
     inputs: options.inputs,

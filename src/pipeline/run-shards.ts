@@ -8,7 +8,7 @@ import type { DsirModelRef } from '../dsir/signal-models.js';
 import { SieveError } from '../errors.js';
 import { checkInputFile } from '../io/byte-source.js';
 import { expandInputs, type InputShard } from '../io/inputs.js';
-import type { ClassifierSpec, FastTextResourceData } from '../fasttext/index.js';
+import { formatClassifierSpec, type ClassifierSpec, type FastTextResourceData } from '../fasttext/index.js';
 import type { Format } from '../io/formats.js';
 import type { OnError } from '../io/read-options.js';
 import type { SerializedError } from './shard-task.js';
@@ -85,6 +85,17 @@ export interface ReadRunOptions {
 /** How a run reads its documents, as manifests and resume keys record it (null where not given). */
 export function readingOptions(options: ReadRunOptions): { textField: string | null; idField: string | null; inputFormat: string | null; onError: string } {
   return { textField: options.textField ?? null, idField: options.idField ?? null, inputFormat: options.inputFormat ?? null, onError: options.onError ?? 'fail' };
+}
+
+/** What shapes a run's signal values beside the signals themselves: language, UT1 list and models. */
+export function signalSettings(options: ReadRunOptions): Record<string, unknown> {
+  return {
+    lang: options.lang,
+    ut1: options.ut1,
+    dsir: options.dsir ?? null,
+    lidModel: options.lidModel ?? null,
+    classifiers: options.classifiers?.map(formatClassifierSpec) ?? null,
+  };
 }
 
 /** The key of a run's done markers: a hash of everything that shapes its outputs. */

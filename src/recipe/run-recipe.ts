@@ -7,7 +7,7 @@ import { registerImportanceSignals } from '../../signals/index.js';
 import { SieveError } from '../errors.js';
 import { formatClassifierSpec, loadFastTextResources } from '../fasttext/index.js';
 import { totalDuplicateIds, writeManifest } from '../pipeline/manifest.js';
-import { readingOptions, resumeKey, runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
+import { readingOptions, resumeKey, signalSettings, runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shards.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { parseRecipeText, recipeStages, requireClassifiers, runRecipeTask, type RecipeShardResult, type RecipeTask } from './recipe-task.js';
 import type { GlobalStep, Recipe } from './recipe.js';
@@ -109,11 +109,7 @@ export async function runRecipe(options: RunRecipeOptions): Promise<RunSummary> 
       samples: options.samples ?? DEFAULT_SAMPLES,
       signals: options.signals ?? null,
       ...readingOptions(options),
-      lang: options.lang,
-      ut1: options.ut1,
-      dsir: options.dsir ?? null,
-      lidModel: options.lidModel ?? null,
-      classifiers: options.classifiers?.map(formatClassifierSpec) ?? null,
+      ...signalSettings(options),
     });
   let elapsedMs = 0;
   let resumed = 0;
