@@ -10,6 +10,7 @@
 
 // Documents and errors
 export type { Document, DocumentBatch, Rejection } from './document.js';
+export type { DuplicateIds } from './io/duplicate-ids.js';
 export { SieveError, ERROR_CODES, formatLocation } from './errors.js';
 export type { ErrorCode, ErrorLocation, Severity, SieveErrorOptions, SourceIssue } from './errors.js';
 
