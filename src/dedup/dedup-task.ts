@@ -8,7 +8,7 @@ import { readDocuments } from '../io/read-documents.js';
 import { getBackend } from '../native.js';
 import type { ShardInput, TaskOutcome } from '../pipeline/run-shards.js';
 import { RejectionLog } from '../pipeline/rejection-log.js';
-import { failure } from '../pipeline/shard-task.js';
+import { failure } from '../pipeline/shard-common.js';
 import { bandSpec } from './keys.js';
 import { ShardKeyer, type DedupSpec } from './shard-keyer.js';
 

@@ -9,7 +9,7 @@ import { runShards, shardInput, type ReadRunOptions } from '../pipeline/run-shar
 import type { ShardInput } from '../pipeline/run-shards.js';
 import type { ShardResult } from '../pipeline/shard-task.js';
 import { RPV2_FEATURES, featuresLine, textFeatureBatch, type DsirFeatureSpec } from './features.js';
-import { shardDocuments, shardDone, shardFailed, type ShardCounts } from './shard-stream.js';
+import { shardCounts, shardDocuments, shardDone, shardFailed } from './shard-stream.js';
 
 /** One shard of `sieve dsir features`. */
 export interface DsirFeaturesTask extends ShardInput {
@@ -22,7 +22,7 @@ export function featuresOutputPath(name: string): string {
 }
 
 export async function runDsirFeaturesTask(task: DsirFeaturesTask): Promise<ShardResult> {
-  const counts: ShardCounts = { documents: 0, characters: 0, rejections: [] };
+  const counts = shardCounts(task);
   const output = featuresOutputPath(task.name);
   async function* lines(): AsyncGenerator<string> {
     for await (const docs of shardDocuments(task, counts)) {

@@ -19,7 +19,7 @@ import { textFeatureBatch } from './features.js';
 import { gumbelKeys } from './gumbel.js';
 import { loadDsirModel, type DsirModel } from './model.js';
 import { createDsirScorer, type DsirScorer } from './score.js';
-import { shardDocuments, shardDone, shardFailed, type ShardCounts } from './shard-stream.js';
+import { shardCounts, shardDocuments, shardDone, shardFailed } from './shard-stream.js';
 
 /** Pass 1 of one shard. */
 export interface DsirKeysTask extends ShardInput {
@@ -79,7 +79,7 @@ export function resamplingKeys(docs: readonly Document[], scorer: DsirScorer, se
 }
 
 export async function runDsirKeysTask(task: DsirKeysTask): Promise<TaskOutcome<DsirKeysResult>> {
-  const counts: ShardCounts = { documents: 0, characters: 0, rejections: [] };
+  const counts = shardCounts(task);
   let candidates = 0;
   try {
     const scorer = await cachedScorer(task.modelPath);
@@ -107,7 +107,8 @@ function recordOf(doc: Document): string {
 }
 
 export async function runDsirSelectTask(task: DsirSelectTask): Promise<TaskOutcome<DsirSelectResult>> {
-  const counts: ShardCounts = { documents: 0, characters: 0, rejections: [] };
+  // Pass 1 (the keys) logged this shard's rejections.
+  const counts = shardCounts(task, false);
   const output = join(KEPT_DIR, `${task.name}.jsonl.gz`);
   let kept = 0;
   async function* chosen(): AsyncGenerator<string> {
@@ -133,6 +134,5 @@ export async function runDsirSelectTask(task: DsirSelectTask): Promise<TaskOutco
     const failed = await shardFailed(task, err, counts);
     return failed.ok ? { ...failed, kept: 0 } : failed;
   }
-  // Pass 1 already wrote this shard's rejections.
-  return { ...(await shardDone(task, { ...counts, rejections: [] }, [output])), kept };
+  return { ...(await shardDone(task, counts, [output])), kept };
 }

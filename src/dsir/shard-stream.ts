@@ -3,17 +3,25 @@
  * run's stop flag, keep its progress counters, and turn a failure into the runner's result.
  */
 
-import type { Document, Rejection } from '../document.js';
+import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
 import { readDocuments } from '../io/read-documents.js';
 import type { ShardInput } from '../pipeline/run-shards.js';
-import { countRejected, failure, writeRejections, type ShardResult } from '../pipeline/shard-task.js';
+import { RejectionLog } from '../pipeline/rejection-log.js';
+import { failure } from '../pipeline/shard-common.js';
+import type { ShardResult } from '../pipeline/shard-task.js';
 
 /** What a shard's loop saw: documents and characters read, records rejected. */
 export interface ShardCounts {
   documents: number;
   characters: number;
-  readonly rejections: Rejection[];
+  /** The shard's `rejected/` file; none on a second pass over a shard whose first pass logged them. */
+  readonly rejections?: RejectionLog;
+}
+
+/** Counts of a shard about to be read; `logRejections: false` for a second pass over it. */
+export function shardCounts(task: ShardInput, logRejections = true): ShardCounts {
+  return { documents: 0, characters: 0, rejections: logRejections ? new RejectionLog(task.outDir, task.name) : undefined };
 }
 
 /** Yields the shard's document batches, updating `counts` and the task's progress slot. */
@@ -24,7 +32,7 @@ export async function* shardDocuments(task: ShardInput, counts: ShardCounts, kee
   const read = readDocuments(task.input, { textField: task.textField, idField: task.idField, format: task.inputFormat, onError: task.onError, name: task.name, keepRaw });
   for await (const batch of read) {
     if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
-    counts.rejections.push(...batch.rejected);
+    counts.rejections?.add(batch.rejected);
     counts.documents += batch.documents.length;
     for (const d of batch.documents) counts.characters += d.text.length;
     if (progress) {
@@ -35,15 +43,15 @@ export async function* shardDocuments(task: ShardInput, counts: ShardCounts, kee
   }
 }
 
-/** A finished shard's base result: its counts, and its rejections written to `rejected/`. */
+/** A finished shard's base result: its counts, and its rejections' file in `rejected/`. */
 export async function shardDone(task: ShardInput, counts: ShardCounts, outputs: readonly string[]): Promise<Extract<ShardResult, { ok: true }>> {
-  const rejectedFile = counts.rejections.length > 0 ? await writeRejections(task, counts.rejections) : undefined;
+  const rejectedFile = await counts.rejections?.close();
   return {
     ok: true,
     input: task.input,
     name: task.name,
     documents: counts.documents,
-    rejected: countRejected(counts.rejections),
+    rejected: counts.rejections?.count ?? 0,
     characters: counts.characters,
     outputs,
     ...(rejectedFile ? { rejectedFile } : {}),
@@ -57,7 +65,11 @@ export async function shardDone(task: ShardInput, counts: ShardCounts, outputs: 
 export async function shardFailed(task: ShardInput, err: unknown, counts: ShardCounts): Promise<ShardResult> {
   const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
   const wholeFile = e.severity === 'shard' || e.code === 'E_INPUT_MISSING';
-  if (task.onError !== 'skip' || !wholeFile) return failure(task, e);
-  const rejections = [...counts.rejections, { location: e.location ?? { file: task.input }, code: e.code, reason: e.message }];
+  if (task.onError !== 'skip' || !wholeFile) {
+    await counts.rejections?.discard();
+    return failure(task, e);
+  }
+  const rejections = counts.rejections ?? new RejectionLog(task.outDir, task.name);
+  rejections.add([{ location: e.location ?? { file: task.input }, code: e.code, reason: e.message }]);
   return shardDone(task, { documents: 0, characters: 0, rejections }, []);
 }

@@ -5,19 +5,17 @@ import { arrowType, SignalBatchBuilder } from '../columns/signal-columns.js';
 import { AsyncQueue } from '../io/async-queue.js';
 import { DuplicateIdCounter, type DuplicateIds } from '../io/duplicate-ids.js';
 import { rpv2IdInt, rpv2Shard } from '../io/rpv2.js';
-import type { Document, Rejection } from '../document.js';
-import { loadDsirSignalModels } from '../dsir/signal-models.js';
+import type { Document } from '../document.js';
 import { SieveError, type ErrorCode, type ErrorLocation } from '../errors.js';
-import { fastTextResources } from '../fasttext/index.js';
-import { writeJsonl, writeLines } from '../io/jsonl-writer.js';
+import { writeLines } from '../io/jsonl-writer.js';
 import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import { DEFAULT_BATCH_SIZE } from '../io/read-options.js';
-import { loadUt1Blacklist } from '../resources/ut1.js';
 import type { DocValue, SignalContext, SignalResources } from '../signal.js';
 import { TextView } from '../text/index.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { RejectionLog } from './rejection-log.js';
+import { documentLanguage, failure, shardResources } from './shard-common.js';
 import type { ShardInput } from './run-shards.js';
 import { dolmaRecordWriter, rpv2RecordWriter, type ComputedDocument, type SignalLayout } from './signal-records.js';
 
@@ -159,25 +157,6 @@ async function writeRpv2WithMinhash(task: ShardTask, layout: SignalLayout, compu
   await parquet;
 }
 
-/** The resources a shard's signals read: the UT1 list (cached per thread) and the shared fastText models. */
-export async function shardResources(task: ShardInput): Promise<SignalResources> {
-  const ut1 = task.ut1 ? await cachedUt1(task.ut1) : undefined;
-  const dsir = task.dsir ? await loadDsirSignalModels(task.dsir) : undefined;
-  return task.fasttext ? { ut1, dsir, ...fastTextResources(task.fasttext) } : { ut1, dsir };
-}
-
-const ut1Cache = new Map<string, Promise<ReadonlyMap<string, number>>>();
-
-/** The UT1 map is large and the same for every shard: load it once per worker thread. */
-export function cachedUt1(dir: string): Promise<ReadonlyMap<string, number>> {
-  let map = ut1Cache.get(dir);
-  if (!map) {
-    map = loadUt1Blacklist(dir);
-    ut1Cache.set(dir, map);
-  }
-  return map;
-}
-
 /** Reads the shard and yields its documents' signals batch by batch; rejections are logged and counts kept on the side. */
 async function* computeShard(
   task: ShardTask,
@@ -248,37 +227,3 @@ async function* mapDocuments(computed: AsyncIterable<ComputedDocument[]>, write:
   for await (const docs of computed) for (const c of docs) yield write(c);
 }
 
-export function failure(task: { readonly input: string; readonly name: string }, e: SieveError): Extract<ShardResult, { ok: false }> {
-  return {
-    ok: false,
-    input: task.input,
-    name: task.name,
-    cancelled: e.code === 'E_WORKER' && e.message.startsWith('cancelled'),
-    error: { code: e.code, message: e.message, location: e.location, hint: e.hint },
-  };
-}
-
-export function countRejected(rejections: readonly Rejection[]): number {
-  return rejections.reduce((n, r) => n + (r.count ?? 1), 0);
-}
-
-/** All of a shard's rejections at once, to `rejected/<name>.jsonl` (the DSIR tasks; the others stream theirs through `RejectionLog`). */
-export async function writeRejections(task: { readonly outDir: string; readonly name: string }, rejections: readonly Rejection[]): Promise<string> {
-  const rel = join('rejected', `${task.name}.jsonl`);
-  await writeJsonl(
-    join(task.outDir, rel),
-    rejections.map((r) => ({ ...r.location, code: r.code, reason: r.reason, ...(r.count !== undefined ? { count: r.count } : {}) })),
-  );
-  return rel;
-}
-
-/**
- * `--lang` wins; else the document's own `language`/`lang` field (RPv2, CCNet, Dolma); else the
- * `--lid-model` prediction (ccnet_language); else English.
- */
-export function documentLanguage(doc: Document, fallback: string | undefined, resources?: SignalResources): string {
-  if (fallback) return fallback;
-  const l = doc.meta.language ?? doc.meta.lang;
-  if (typeof l === 'string' && l.length > 0) return l;
-  return resources?.languageId?.identifyFor(doc, doc.text)?.label ?? 'en';
-}

@@ -3,7 +3,7 @@ import { SieveError } from '../errors.js';
 import { readDocuments } from '../io/read-documents.js';
 import { runShards, shardInput, type ReadRunOptions, type ShardInput, type TaskOutcome } from '../pipeline/run-shards.js';
 import { loadFastTextResources } from '../fasttext/index.js';
-import { countRejected, documentLanguage, failure, shardResources } from '../pipeline/shard-task.js';
+import { countRejected, documentLanguage, failure, shardResources } from '../pipeline/shard-common.js';
 import { DocumentState, documentColumns, keepLines } from './document-columns.js';
 import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
 import { parseRule, type CheckedExpression, type Expr } from './expression.js';

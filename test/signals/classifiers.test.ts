@@ -5,7 +5,7 @@ import { ccnetLanguage, ccnetLanguageScore } from '../../signals/ccnet.js';
 import { rpsDocMlPalmScore, rpsDocMlWikipediaScore, rpsDocMlWikirefScore } from '../../signals/classifiers.js';
 import { getSignal, resolveSignals } from '../../signals/index.js';
 import { fastTextResources, loadFastTextResources, type FastTextResources } from '../../src/fasttext/index.js';
-import { documentLanguage } from '../../src/pipeline/shard-task.js';
+import { documentLanguage } from '../../src/pipeline/shard-common.js';
 import type { SignalContext, SignalResources } from '../../src/signal.js';
 import { round8, TextView } from '../../src/text/index.js';
 import { readJsonlGz, ROOT, shared } from '../helpers.js';
