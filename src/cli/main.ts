@@ -1,40 +1,41 @@
 import { Command } from 'commander';
 import { PACKAGE_VERSION } from '../version.js';
-import { inspectCommand } from './inspect.js';
-import { listSignalsCommand } from './list-signals.js';
-import { manifestCommand } from './manifest.js';
 import { exitCodeFor, printError } from './output.js';
-import { dedupCommand } from './dedup.js';
-import { doctorCommand } from './doctor.js';
-import { dsirCommand } from './dsir.js';
-import { explainCommand } from './explain.js';
-import { reportCommand } from './report.js';
-import { runCommand } from './run.js';
-import { signalsCommand } from './signals.js';
-import { workerCommand } from './worker.js';
+
+/**
+ * Each command's module, loaded only when it runs: a command's module pulls in its whole stack
+ * (Arrow, the signal tables, fastText, BullMQ…), and loading all of them cost more than a small run.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  signals: async () => (await import('./signals.js')).signalsCommand(),
+  run: async () => (await import('./run.js')).runCommand(),
+  explain: async () => (await import('./explain.js')).explainCommand(),
+  dedup: async () => (await import('./dedup.js')).dedupCommand(),
+  report: async () => (await import('./report.js')).reportCommand(),
+  dsir: async () => (await import('./dsir.js')).dsirCommand(),
+  worker: async () => (await import('./worker.js')).workerCommand(),
+  inspect: async () => (await import('./inspect.js')).inspectCommand(),
+  manifest: async () => (await import('./manifest.js')).manifestCommand(),
+  'list-signals': async () => (await import('./list-signals.js')).listSignalsCommand(),
+  doctor: async () => (await import('./doctor.js')).doctorCommand(),
+};
 
 const program = new Command('sieve')
   .description('curate LLM pretraining corpora the RedPajama v2 way')
   .version(PACKAGE_VERSION)
   .option('--debug', 'print stack traces of errors')
-  .showHelpAfterError()
-  .addCommand(signalsCommand())
-  .addCommand(runCommand())
-  .addCommand(explainCommand())
-  .addCommand(dedupCommand())
-  .addCommand(reportCommand())
-  .addCommand(dsirCommand())
-  .addCommand(workerCommand())
-  .addCommand(inspectCommand())
-  .addCommand(manifestCommand())
-  .addCommand(listSignalsCommand())
-  .addCommand(doctorCommand());
+  .showHelpAfterError();
 
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
 
 try {
+  // The one command named (global options take no value, so it is the first word that is no
+  // option); all of them when none is, for the help and for the unknown-command error.
+  const named = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  for (const command of await Promise.all(wanted.map((name) => COMMANDS[name]()))) program.addCommand(command);
   await program.parseAsync(process.argv);
 } catch (err) {
   printError(err, program.opts<{ debug?: boolean }>().debug === true || process.argv.includes('--debug'));

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
-import * as arrow from 'apache-arrow';
+import type * as arrow from 'apache-arrow';
 import { writeAtomically } from './atomic-file.js';
-import { parquetEngine, type ParquetWasm } from './parquet.js';
+import { arrowModule, parquetEngine, type ParquetWasm } from './parquet.js';
 
 /** Options of {@link writeParquet}. */
 export interface ParquetWriteOptions {
@@ -20,6 +20,7 @@ export interface ParquetWriteOptions {
  */
 export async function writeParquet(path: string, batches: AsyncIterable<arrow.RecordBatch>, options: ParquetWriteOptions = {}): Promise<number> {
   const parquetWasm = await parquetEngine();
+  const { Table, tableToIPC } = await arrowModule();
   return writeAtomically(path, async (tmp) => {
     let rows = 0;
     // An error thrown by the batch source comes back through WebAssembly; keep the original.
@@ -39,7 +40,7 @@ export async function writeParquet(path: string, batches: AsyncIterable<arrow.Re
           return;
         }
         rows += next.value.numRows;
-        const ipc = arrow.tableToIPC(new arrow.Table(next.value), 'stream');
+        const ipc = tableToIPC(new Table(next.value), 'stream');
         const table = parquetWasm.Table.fromIPCStream(ipc);
         const converted = table.recordBatches();
         // Its WebAssembly memory is otherwise freed only when V8 collects the small JS wrapper, which it

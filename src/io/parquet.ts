@@ -1,5 +1,5 @@
 import { openAsBlob } from 'node:fs';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm/node';
 import { SieveError, toSieveError } from '../errors.js';
 
@@ -13,6 +13,13 @@ let engine: Promise<typeof ParquetWasm> | undefined;
  */
 export function parquetEngine(): Promise<typeof ParquetWasm> {
   return (engine ??= import('parquet-wasm/node'));
+}
+
+let arrowLibrary: Promise<typeof import('apache-arrow')> | undefined;
+
+/** Apache Arrow, loaded on first use like the engine: its modules cost a CLI start ~150 ms. */
+export function arrowModule(): Promise<typeof import('apache-arrow')> {
+  return (arrowLibrary ??= import('apache-arrow'));
 }
 
 /** Row count and Arrow schema of a Parquet file, without reading its data. */
@@ -38,6 +45,7 @@ export async function parquetInfo(path: string): Promise<ParquetInfo> {
   const file = await openParquet(path);
   try {
     const meta = file.metadata().fileMetadata();
+    const { tableFromIPC } = await arrowModule();
     const schema = tableFromIPC(await (await file.read({ limit: 0 })).intoIPCStream()).schema;
     return { rows: meta.numRows(), columns: schema.fields.map((f) => f.name), rowGroups: file.metadata().numRowGroups() };
   } finally {
@@ -48,6 +56,7 @@ export async function parquetInfo(path: string): Promise<ParquetInfo> {
 /** Streams a Parquet file as Arrow tables of about `batchSize` rows, reading only `columns`. */
 export async function* readParquetBatches(path: string, options: { batchSize?: number; columns?: string[] } = {}): AsyncGenerator<Table> {
   const file = await openParquet(path);
+  const { tableFromIPC } = await arrowModule();
   try {
     const stream = await file.stream({ batchSize: options.batchSize ?? 1024, columns: options.columns });
     const reader = (stream as ReadableStream<ParquetWasm.RecordBatch>).getReader();

@@ -3,7 +3,6 @@ import { availableParallelism } from 'node:os';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { removeStaleTemporaries, writeAtomically } from '../io/atomic-file.js';
-import { Piscina } from 'piscina';
 import type { DsirModelRef } from '../dsir/signal-models.js';
 import { SieveError } from '../errors.js';
 import { checkInputFile } from '../io/byte-source.js';
@@ -192,7 +191,8 @@ export async function runShards<T, R extends ShardOutcome>(options: RunShardsOpt
   const resumed = tasks.length - todo.length;
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), todo.length));
   const inProcess = workers === 1 || shards.some((s) => s.path === '-');
-  const pool = inProcess ? undefined : new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+  // Worker threads (and piscina) load only when there are two shards or more to share.
+  const pool = inProcess ? undefined : new (await import('piscina')).Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   let shardsDone = resumed;
   let bytesDone = todo.length === tasks.length ? 0 : sizes.reduce((n, b, i) => (todo.includes(i) ? n : n + b), 0);
   const counters = new Float64Array(progress);

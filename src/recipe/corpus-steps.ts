@@ -8,7 +8,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveClusters } from '../dedup/clusters.js';
-import { writeDedupOutputs } from '../dedup/dedup-outputs.js';
 import type { DedupStepOptions } from '../dedup/step-options.js';
 import { countFiles, emptyCounts, mergeCounts, readCountsFile } from '../dsir/counts.js';
 import { fitDsirModel, saveDsirModel } from '../dsir/model.js';
@@ -60,6 +59,8 @@ export async function resolveDedupStep(stageDir: string, outDir: string, options
     memory: options.memory,
     verifyThreshold: options.spec.verify ? options.spec.threshold : undefined,
   });
+  // The outputs are Parquet: Arrow loads only for runs with a dedup step.
+  const { writeDedupOutputs } = await import('../dedup/dedup-outputs.js');
   const dropped = await writeDedupOutputs(outDir, workDir, clusters, shards.map((s) => ({ name: s.name, shardId: s.name, documents: s.documents })));
   await writeDropped(stageDir, shards, dropped);
 }

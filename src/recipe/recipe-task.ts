@@ -1,23 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { RecordBatch } from 'apache-arrow';
 import { CLASSIFIER_OF_SIGNAL, FASTTEXT_SIGNAL_PREFIX } from '../../signals/classifiers.js';
 import { getSignal, listSignals, registerImportanceSignals } from '../../signals/index.js';
-import { SignalBatchBuilder } from '../columns/signal-columns.js';
 import { ShardKeyer, type DedupSpec } from '../dedup/shard-keyer.js';
 import { addFeatures, emptyCounts, writeCountsFile, type DsirCorpusCounts } from '../dsir/counts.js';
 import { featureBatch, type DsirFeatureSpec } from '../dsir/features.js';
 import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
-import { AsyncQueue } from '../io/async-queue.js';
 import { DuplicateIdCounter, type DuplicateIds } from '../io/duplicate-ids.js';
 import { writeLines } from '../io/jsonl-writer.js';
-import { writeParquet } from '../io/parquet-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import { RejectionLog } from '../pipeline/rejection-log.js';
-import { documentLanguage, failure, shardResources, SIGNALS_ROW_GROUP_SIZE } from '../pipeline/shard-task.js';
+import { documentLanguage, failure, shardResources } from '../pipeline/shard-common.js';
 import type { ShardInput, TaskOutcome } from '../pipeline/run-shards.js';
 import { getBackend } from '../native.js';
 import type { SignalResources } from '../signal.js';
@@ -25,6 +21,7 @@ import { DocumentState, documentColumns, keepLines } from './document-columns.js
 import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
 import { catalogFromSpecs, type SignalCatalog } from './expression.js';
 import { findSignalsFile, loadPrecomputed, type PrecomputedSignals } from './precomputed.js';
+import { keptSignalsWriter } from './kept-signals.js';
 import { parseRecipe, type GlobalStep, type Recipe, type RuleStep } from './recipe.js';
 import { RunObserver } from './run-observer.js';
 import { readStaged, stagedLine } from './staged-documents.js';
@@ -364,54 +361,3 @@ function keptRecord(s: DocumentState): string {
   }
   return JSON.stringify({ id: doc.id, text: s.text, ...(doc.url ? { url: doc.url } : {}), ...doc.meta }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
-
-/**
- * `--keep-signals`: the signals of each batch's kept documents go to the Parquet writer while the
- * kept records are written, so no more than a batch of them is held.
- */
-function keptSignalsWriter(path: string, names: readonly string[]): { add(states: readonly DocumentState[]): void; close(): Promise<void>; abort(err: unknown): Promise<void> } {
-  const builder = signalBuilder(names);
-  const queue = new AsyncQueue<RecordBatch>();
-  let empty = true;
-  const written = writeParquet(path, queue, { rowGroupSize: SIGNALS_ROW_GROUP_SIZE });
-  // Awaited by close or abort; until then a failed write must not count as unhandled.
-  written.catch(() => undefined);
-  return {
-    add(states) {
-      queue.push(builder.add(states));
-      empty = false;
-    },
-    async close() {
-      // A shard without kept documents still gets a file with the schema.
-      if (empty) queue.push(builder.add([]));
-      queue.close();
-      await written;
-    },
-    async abort(err) {
-      queue.fail(err);
-      await written.catch(() => undefined);
-    },
-  };
-}
-
-/** Builds, per batch, the recipe's signals on each kept document's final text. */
-function signalBuilder(names: readonly string[]): { add(states: readonly DocumentState[]): RecordBatch } {
-  const specs = listSignals().filter((r) => names.includes(r.signal.name)).map((r) => r.signal);
-  const docSpecs = specs.filter((s) => s.level === 'doc');
-  const lineSpecs = specs.filter((s) => s.level === 'line');
-  const builder = new SignalBatchBuilder(specs);
-  return {
-    add(states) {
-      for (const s of states) {
-        builder.append(
-          s.doc.id,
-          docSpecs.map((spec) => s.value(spec.name) as number | string | Uint8Array | null),
-          s.view.lineEnds,
-          lineSpecs.map((spec) => s.value(spec.name) as ArrayLike<number>),
-        );
-      }
-      return builder.flush();
-    },
-  };
-}
-
