@@ -16,9 +16,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SieveError } from './errors.js';
+import { PACKAGE_ROOT } from './package-root.js';
 import { DSIR_BUCKETS } from './hash/dsir.js';
 import { createJsBackend } from './hash/js-backend.js';
 import { BACKENDS } from './hash/types.js';
@@ -116,16 +116,7 @@ export interface BackendInfo {
 /** Batches with fewer bytes than this run MinHash on the CPU even on the `cuda` backend (transfer and launch cost). */
 export const CUDA_MIN_BATCH_BYTES = 1 << 20;
 
-/** The package root: `src/native.ts` and `dist/src/native.js` both find `native/` above them. */
-function packageRoot(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [resolve(here, '..'), resolve(here, '..', '..')]) {
-    if (existsSync(join(candidate, 'native', 'binding.gyp'))) return candidate;
-  }
-  return resolve(here, '..');
-}
-
-const ROOT = packageRoot();
+const ROOT = PACKAGE_ROOT;
 const ADDON_PATH = join(ROOT, 'native', 'build', 'Release', 'sieve_native.node');
 const CUDA_LIBRARY_PATH = join(ROOT, 'native', 'build', 'libsieve_cuda.so');
 const BUILD_INFO_PATH = join(ROOT, 'native', 'build', 'build-info.json');

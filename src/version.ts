@@ -1,12 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './package-root.js';
 
-/** This package's version, from package.json (one level up from `src/`, two from `dist/src/`). */
-export const PACKAGE_VERSION: string = (() => {
-  for (const candidate of ['../package.json', '../../package.json']) {
-    const url = new URL(candidate, import.meta.url);
-    if (!existsSync(url)) continue;
-    const pkg = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string };
-    if (pkg.name === 'pajama-sieve' && pkg.version) return pkg.version;
-  }
-  return '0.0.0';
-})();
+/** This package's version, from its package.json. */
+export const PACKAGE_VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

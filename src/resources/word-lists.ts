@@ -4,7 +4,10 @@
  */
 
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SieveError, toSieveError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { pyStrip } from '../text/python.js';
 
 /**
@@ -116,24 +119,16 @@ function readDataFile(relative: string): string {
   }
 }
 
-/**
- * `data/` beside the package root: two levels up from `src/resources/` (run from source under tsx),
- * three from `dist/src/resources/` (compiled).
- */
+/** `data/` in the package root. */
 function findDataDir(): URL {
   if (dataDir === undefined) {
-    for (const up of ['../../data/', '../../../data/']) {
-      const candidate = new URL(up, import.meta.url);
-      if (existsSync(new URL('stopwords/en.json', candidate))) {
-        dataDir = candidate;
-        break;
-      }
-    }
-    if (dataDir === undefined) {
-      throw new SieveError('E_IO', `the shipped data/ directory was not found next to ${new URL('.', import.meta.url).pathname}`, {
+    const dir = pathToFileURL(join(PACKAGE_ROOT, 'data') + '/');
+    if (!existsSync(new URL('stopwords/en.json', dir))) {
+      throw new SieveError('E_IO', `the shipped data/ directory was not found in ${PACKAGE_ROOT}`, {
         hint: 'the package is incomplete: reinstall it, or make sure "data" is in package.json "files"',
       });
     }
+    dataDir = dir;
   }
   return dataDir;
 }
