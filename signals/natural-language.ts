@@ -84,11 +84,10 @@ export function docWordCount(view: TextView): number {
  * without words.
  */
 export function docMeanWordLength(view: TextView): number | null {
-  const { ids, counts, lengths } = view.vocabulary;
-  if (ids.length === 0) return null;
-  let chars = 0;
-  for (let id = 0; id < counts.length; id++) chars += counts[id] * lengths[id];
-  return round8Fast(chars / ids.length);
+  const words = view.normalizedWordCount;
+  if (words === 0) return null;
+  // The normalized text is its words joined by single spaces, so they hold all its code points but those.
+  return round8Fast((view.normalizedLength - (words - 1)) / words);
 }
 
 /**

@@ -95,6 +95,12 @@ export class TextView {
     return this.#normalizedWords;
   }
 
+  /** Python `len(normalized)`: its code points. */
+  get normalizedLength(): number {
+    const { text, hasSurrogates } = this.#normalizedText();
+    return hasSurrogates ? codePointLength(text) : text.length;
+  }
+
   /** `normalizedWords.length`, without building the words. */
   get normalizedWordCount(): number {
     return this.#normalizedText().wordCount;
