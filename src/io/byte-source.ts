@@ -1,8 +1,8 @@
 import { constants, createReadStream, type Stats } from 'node:fs';
 import { access, readlink, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { Readable, Transform, type TransformCallback, type TransformOptions } from 'node:stream';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { Decompress as FzstdDecompress } from 'fzstd';
 import { SieveError, toSieveError } from '../errors.js';
 import { compressionFromMagic, type Compression } from './formats.js';
@@ -18,6 +18,8 @@ export interface ByteSource {
 }
 
 const CHUNK = 1 << 20;
+/** A gzip stream's options: its decompressed output may hold 8 MB ready for the reader (zlib streams take stream options too). */
+const gunzipOptions: ZlibOptions & TransformOptions = { chunkSize: 256 * 1024, readableHighWaterMark: 8 << 20 };
 
 /**
  * Checks that an input path exists and can be read, with errors that name it and say why. Returns
@@ -105,7 +107,8 @@ async function* decompress(
   offset: () => number,
 ): AsyncGenerator<Buffer> {
   const input = Readable.from(source, { objectMode: false });
-  const codec = compression === 'gzip' ? createGunzip({ chunkSize: 256 * 1024 }) : createZstdDecompressor();
+  // Room for a few MB of output, so the codec (on libuv's threads) runs ahead while a batch is processed.
+  const codec = compression === 'gzip' ? createGunzip(gunzipOptions) : createZstdDecompressor();
   input.on('error', (err) => codec.destroy(err));
   input.pipe(codec);
   try {
