@@ -14,6 +14,7 @@
         "src/minhash/minhash.cc",
         "src/minhash/permute.cc",
         "src/pyhash/pyhash.cc",
+        "src/repetition/repetition.cc",
         "src/sha1/sha1.cc",
         "src/sha1/sha1_multi.cc",
         "src/xxhash/xxhash.cc"

@@ -10,8 +10,13 @@
  * twice has both its (n-1)-gram prefix and its (n-1)-gram suffix occurring twice, so the candidates
  * at size n are the repeated (n-1)-gram starts `i` with a repeated (n-1)-gram at `i + 1`, and every
  * occurrence of every repeated n-gram is among them (so its count and first occurrence are exact).
+ *
+ * On a native backend the addon runs this integer work (native/src/repetition) and only the
+ * divisions and rounding run here; `SIEVE_BACKEND=js`, or no addon, runs `repetitionScores`.
  */
 
+import { nativeRepetitionSums } from '../src/native.js';
+import type { RepetitionSums } from '../src/native.js';
 import type { SignalFamily } from '../src/signal.js';
 import { round8Fast } from '../src/text/index.js';
 import type { TextView, WordVocabulary } from '../src/text/index.js';
@@ -227,13 +232,32 @@ function topNgramFraction(ladder: Ladder, size: number, total: number): number {
   return round8Fast(((prefix[first + size] - prefix[first]) * bestCount) / total);
 }
 
+/**
+ * `repetitionScores` with the integer work done by `sums` (the addon's kernel). Only the division by
+ * the total chars and `round8Fast` run here, on the same exact integers as in `repetitionScores`,
+ * so the doubles are identical.
+ */
+export function repetitionScoresFromSums(
+  vocabulary: Pick<WordVocabulary, 'ids' | 'counts' | 'lengths'>,
+  sums: RepetitionSums,
+): Float64Array {
+  const values = new Float64Array(REPETITION_KEYS.length + 1);
+  sums(vocabulary.ids, vocabulary.counts, vocabulary.lengths, values);
+  const scores = new Float64Array(REPETITION_KEYS.length);
+  const total = values[0];
+  if (total === 0) return scores;
+  for (let k = 0; k < scores.length; k++) scores[k] = round8Fast(values[k + 1] / total);
+  return scores;
+}
+
 /** Per-view memo: the nine values are computed together, on the first request of any of them. */
 const memo = new WeakMap<TextView, Float64Array>();
 
 function scoresOf(view: TextView): Float64Array {
   let scores = memo.get(view);
   if (scores === undefined) {
-    scores = repetitionScores(view.vocabulary);
+    const sums = nativeRepetitionSums();
+    scores = sums ? repetitionScoresFromSums(view.vocabulary, sums) : repetitionScores(view.vocabulary);
     memo.set(view, scores);
   }
   return scores;

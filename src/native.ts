@@ -50,11 +50,18 @@ interface NativeAddon {
   dsir(units: Uint16Array, unitOffsets: Uint32Array, spans: Uint32Array, tokenOffsets: Uint32Array, buckets: number, threads: number, async: true): Promise<SparseCounts>;
   xxhash64(bytes: Uint8Array, offsets: Uint32Array, seedHi: number, seedLo: number, threads: number, async: false): BigUint64Array;
   xxhash64(bytes: Uint8Array, offsets: Uint32Array, seedHi: number, seedLo: number, threads: number, async: true): Promise<BigUint64Array>;
+  repetition: RepetitionSums;
   info(): AddonInfo;
   allowIsa(names: readonly string[]): AddonInfo;
   permutations(): BigUint64Array;
   cudaLoad(libraryPath: string): CudaStatus;
 }
+
+/**
+ * The integer work of the nine repetition signals for one document (`native/src/repetition`):
+ * writes into `out` the total word chars, then the numerators of the nine scores, all exact integers.
+ */
+export type RepetitionSums = (ids: Uint32Array, counts: Uint32Array, lengths: Uint32Array, out: Float64Array) => void;
 
 interface NativeSignatures {
   readonly signatures: Uint32Array;
@@ -240,6 +247,14 @@ export function getBackend(name?: BackendName): HashBackend {
   const { chosen, error } = choose();
   if (error || chosen === null) throw error ?? new SieveError('E_MISSING_DEP', '[hash] no backend');
   return backends[chosen] as HashBackend;
+}
+
+/**
+ * The addon's repetition kernel when `getBackend()` is native (`cpu` or `cuda`), undefined on `js`;
+ * like `getBackend()`, it throws when `SIEVE_BACKEND` names a backend that is not available.
+ */
+export function nativeRepetitionSums(): RepetitionSums | undefined {
+  return getBackend().name === 'js' ? undefined : load().addon?.repetition;
 }
 
 /** Linux CPU flags, when the addon (and its cpuid) is missing. */

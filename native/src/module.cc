@@ -11,6 +11,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("minhash16", Napi::Function::New(env, sieve::bindings::Minhash16, "minhash16"));
   exports.Set("dsir", Napi::Function::New(env, sieve::bindings::Dsir, "dsir"));
   exports.Set("xxhash64", Napi::Function::New(env, sieve::bindings::Xxhash64, "xxhash64"));
+  exports.Set("repetition", Napi::Function::New(env, sieve::bindings::Repetition, "repetition"));
   exports.Set("info", Napi::Function::New(env, sieve::bindings::Info, "info"));
   exports.Set("allowIsa", Napi::Function::New(env, sieve::bindings::AllowIsa, "allowIsa"));
   exports.Set("permutations", Napi::Function::New(env, sieve::bindings::Permutations, "permutations"));

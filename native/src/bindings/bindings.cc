@@ -1,5 +1,6 @@
 #include "bindings.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "../minhash/minhash.hpp"
 #include "../minhash/permutations.hpp"
 #include "../minhash/permute.hpp"
+#include "../repetition/repetition.hpp"
 #include "../sha1/sha1.hpp"
 #include "../sha1/sha1_multi.hpp"
 #include "../xxhash/xxhash.hpp"
@@ -364,6 +366,30 @@ Napi::Value Dsir(const Napi::CallbackInfo& info) {
 Napi::Value Xxhash64(const Napi::CallbackInfo& info) {
   auto job = std::make_unique<XxhashJob>(info);
   return Run(info.Env(), std::move(job), BoolArg(info, 5, "async"));
+}
+
+Napi::Value Repetition(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto ids = ArrayArg<uint32_t>(info, 0, "ids", napi_uint32_array, "Uint32Array");
+  auto counts = ArrayArg<uint32_t>(info, 1, "counts", napi_uint32_array, "Uint32Array");
+  auto lengths = ArrayArg<uint32_t>(info, 2, "lengths", napi_uint32_array, "Uint32Array");
+  auto out = ArrayArg<double>(info, 3, "out", napi_float64_array, "Float64Array");
+  if (out.ElementLength() < repetition::kSums) Fail(env, "out must hold " + std::to_string(repetition::kSums) + " values");
+  const uint32_t* id = ids.Data();
+  const size_t words = ids.ElementLength();
+  // The kernel numbers positions and n-gram classes with uint32 (see repetition.hpp).
+  if (words > 0x7fffffffu) Fail(env, "ids must hold fewer than 2^31 words");
+  uint32_t top = 0;
+  for (size_t i = 0; i < words; i++) top = std::max(top, id[i]);
+  if (words > 0 && (top >= counts.ElementLength() || top >= lengths.ElementLength() || top == 0xffffffffu)) {
+    Fail(env, "ids must be below the lengths of counts and lengths, and below 2^32 - 1 (found id " + std::to_string(top) + ")");
+  }
+  try {
+    repetition::sums(id, words, counts.Data(), lengths.Data(), out.Data());
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+  return env.Undefined();
 }
 
 Napi::Value Info(const Napi::CallbackInfo& info) {

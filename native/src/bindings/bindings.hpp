@@ -24,6 +24,10 @@ Napi::Value Dsir(const Napi::CallbackInfo& info);
 // xxhash64(bytes, offsets, seedHi, seedLo, threads, async): BigUint64Array
 Napi::Value Xxhash64(const Napi::CallbackInfo& info);
 
+// repetition(ids, counts, lengths: Uint32Array, out: Float64Array): writes the 10 sums of
+//   repetition::sums into out, synchronously (one document: a thread hop would cost more).
+Napi::Value Repetition(const Napi::CallbackInfo& info);
+
 // info(): { features: string[], paths: { sha1, minhash }, compiler, cudaAbi }
 Napi::Value Info(const Napi::CallbackInfo& info);
 
