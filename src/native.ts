@@ -54,7 +54,27 @@ interface NativeAddon {
   allowIsa(names: readonly string[]): AddonInfo;
   permutations(): BigUint64Array;
   cudaLoad(libraryPath: string): CudaStatus;
+  scanText?: NativeTextScan;
 }
+
+/**
+ * The addon's one pass over a raw text (`native/src/text/scan.hpp`): `src/text/scan.ts` passes its
+ * classification tables and scratch arrays, and gets the normalized text or a status number.
+ */
+export type NativeTextScan = (
+  text: string,
+  unitBoth: Uint32Array,
+  expansionAt: Uint32Array,
+  expansionInfo: Uint32Array,
+  expansionUnits: Uint16Array,
+  astralBlock: Uint32Array,
+  astralRecords: Uint32Array,
+  spans: Uint32Array,
+  flags: Uint8Array,
+  lines: Uint32Array,
+  wordStarts: Uint32Array,
+  result: Uint32Array,
+) => string | number;
 
 interface NativeSignatures {
   readonly signatures: Uint32Array;
@@ -308,6 +328,17 @@ export function setNativeIsa(names: readonly string[] | undefined): Readonly<Rec
   const s = load();
   if (!s.addon || !s.addonInfo) return null;
   return s.addon.allowIsa(names ?? s.addonInfo.features).paths;
+}
+
+/**
+ * The addon's text scan, unless the addon is missing or the backend is `js` (forced by
+ * `SIEVE_BACKEND=js`), in which case `src/text` scans in JS. Both scans give the same results, so a
+ * forced backend that is unavailable does not stop it: the hashing kernels report that.
+ */
+export function nativeTextScan(): NativeTextScan | null {
+  const scan = load().addon?.scanText;
+  // An addon built from older sources has no scan.
+  return typeof scan === 'function' && choose().chosen !== 'js' ? scan : null;
 }
 
 /** The permutation table compiled into the addon (a then b), or null without it. */
