@@ -127,9 +127,14 @@ function hasCombiningClass(ch: string): boolean {
   return ('\u0301' + ch).normalize('NFD') !== '\u0301' + ch || (ch + '\u0334').normalize('NFD') !== ch + '\u0334';
 }
 
-/** Whether lower-casing `ch` depends on its neighbours (final sigma): tried between letters and spaces. */
-function lowerDependsOnContext(ch: string): boolean {
+/**
+ * Whether lower-casing `ch` depends on its neighbours (final sigma): tried between letters and spaces.
+ * A character that is its own lower case alone is so in every context (the tests check every code
+ * point against the full definition), which spares the nine tries for most characters.
+ */
+export function lowerDependsOnContext(ch: string): boolean {
   const alone = ch.toLowerCase();
+  if (alone === ch) return false;
   for (const before of ['a', ' ', '']) {
     for (const after of ['a', ' ', '']) {
       if ((before + ch + after).toLowerCase() !== before.toLowerCase() + alone + after.toLowerCase()) return true;
