@@ -55,6 +55,7 @@ interface NativeAddon {
   permutations(): BigUint64Array;
   cudaLoad(libraryPath: string): CudaStatus;
   scanText?: NativeTextScan;
+  vocabulary?: NativeVocabulary;
 }
 
 /**
@@ -75,6 +76,27 @@ export type NativeTextScan = (
   wordStarts: Uint32Array,
   result: Uint32Array,
 ) => string | number;
+
+/**
+ * The addon's vocabulary of a normalized text (`native/src/text/vocabulary.hpp`): writes the ids and
+ * the per-id arrays for `src/text/text-view.ts` and returns the number of ids.
+ */
+export type NativeVocabulary = (
+  text: string,
+  wordStarts: Uint32Array,
+  surrogates: boolean,
+  ids: Uint32Array,
+  firstStarts: Uint32Array,
+  unitLengths: Uint32Array,
+  counts: Uint32Array,
+  lengths: Uint32Array,
+) => number;
+
+/** The addon's text kernels, which `src/text` calls per document in place of its JS loops. */
+export interface NativeText {
+  readonly scanText: NativeTextScan;
+  readonly vocabulary: NativeVocabulary;
+}
 
 interface NativeSignatures {
   readonly signatures: Uint32Array;
@@ -331,14 +353,15 @@ export function setNativeIsa(names: readonly string[] | undefined): Readonly<Rec
 }
 
 /**
- * The addon's text scan, unless the addon is missing or the backend is `js` (forced by
- * `SIEVE_BACKEND=js`), in which case `src/text` scans in JS. Both scans give the same results, so a
- * forced backend that is unavailable does not stop it: the hashing kernels report that.
+ * The addon's text kernels, unless the addon is missing or the backend is `js` (forced by
+ * `SIEVE_BACKEND=js`), in which case `src/text` runs its JS loops. Both give the same results, so a
+ * forced backend that is unavailable does not stop them: the hashing kernels report that.
  */
-export function nativeTextScan(): NativeTextScan | null {
-  const scan = load().addon?.scanText;
-  // An addon built from older sources has no scan.
-  return typeof scan === 'function' && choose().chosen !== 'js' ? scan : null;
+export function nativeText(): NativeText | null {
+  const addon = load().addon;
+  // An addon built from older sources has no text kernels.
+  if (typeof addon?.scanText !== 'function' || typeof addon.vocabulary !== 'function' || choose().chosen === 'js') return null;
+  return { scanText: addon.scanText, vocabulary: addon.vocabulary };
 }
 
 /** The permutation table compiled into the addon (a then b), or null without it. */

@@ -6,7 +6,7 @@
  */
 
 import { Buffer } from 'node:buffer';
-import { nativeTextScan } from '../native.js';
+import { nativeText } from '../native.js';
 import type { NativeTextScan } from '../native.js';
 import { PUNCT, SPACE, UNIT_CLASS, normalize } from './normalize.js';
 import { isPyNumericChar } from './python.js';
@@ -277,7 +277,7 @@ const LINE_NUMERIC = 3;
 
 /**
  * `RawScan` and `NormalizedText` of `text` in one pass (see the module comment and the two types),
- * by the addon where the backend is native (`src/native.ts`), else in JS; both give the same results
+ * by the addon where the backend is native (`src/native.ts` `nativeText`), else in JS; both give the same results
  * (the tests check every corpus document).
  *
  * Tokens: a run of units of one WordPunct class is a token, whitespace runs excepted (the tests
@@ -480,7 +480,7 @@ let nativeScan: NativeTextScan | null | undefined;
  * time are classified here, then it scans again.
  */
 export function scanTextNative(text: string): TextScan | null {
-  if (nativeScan === undefined) nativeScan = nativeTextScan();
+  if (nativeScan === undefined) nativeScan = nativeText()?.scanText ?? null;
   if (nativeScan === null) return null;
   reserve(text.length);
   const result = NATIVE_RESULT;

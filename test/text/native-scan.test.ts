@@ -7,16 +7,18 @@ import { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 
 import { readDocuments } from '../../src/io/read-documents.js';
-import { nativeTextScan, unavailableBackends } from '../../src/native.js';
+import { nativeText, unavailableBackends } from '../../src/native.js';
 import { scanText, scanTextJs, scanTextNative } from '../../src/text/scan.js';
+import { scanVocabulary, scanVocabularyNative } from '../../src/text/text-view.js';
+import type { WordVocabulary } from '../../src/text/text-view.js';
 import { ROOT, shared } from '../helpers.js';
 
 /*
- * The addon's scan (native/src/text) against the JS scan, field by field: on every document of the
- * shared corpora, on every BMP unit and the astral planes, and on the edge cases of the scan.
+ * The addon's scan and vocabulary (native/src/text) against the JS ones, field by field: on every
+ * document of the shared corpora, on every BMP unit and the astral planes, and on edge cases.
  */
 
-const native = nativeTextScan() !== null;
+const native = nativeText() !== null;
 const skip = native ? false : `the native scan is unavailable: ${unavailableBackends().find((b) => b.name === 'cpu')?.reason ?? 'SIEVE_BACKEND=js'}`;
 
 /** Every text field of the shared corpora, by file; plain-text files are one document each. */
@@ -36,14 +38,23 @@ const CORPORA: readonly { readonly path: readonly string[]; readonly textField?:
 ];
 const PLAIN_TEXTS = ['botchan_gutenberg_en.txt.gz', 'wagahaiwa_nekodearu_aozora_ja.txt.gz', 'wikitext-2-raw_wiki.test.raw.gz'];
 
-/** Asserts that the native scan of `text` equals the JS one. */
+/** The fields of a vocabulary, its lazily made words included. */
+function fields(v: WordVocabulary): unknown {
+  return { ids: v.ids, counts: v.counts, lengths: v.lengths, firstStarts: v.firstStarts, unitLengths: v.unitLengths, words: v.words };
+}
+
+/** Asserts that the native scan of `text`, and the native vocabulary of its normalized text, equal the JS ones. */
 function sameScan(text: string, what: string): void {
   const got = scanTextNative(text);
   assert.ok(got !== null, what);
   assert.deepStrictEqual(got, scanTextJs(text), what);
+  const { text: normalized, wordStarts, hasSurrogates } = got.normalized;
+  const vocabulary = scanVocabularyNative(normalized, wordStarts, hasSurrogates);
+  assert.ok(vocabulary !== null, what);
+  assert.deepStrictEqual(fields(vocabulary), fields(scanVocabulary(normalized, wordStarts, hasSurrogates)), what);
 }
 
-describe('native scanText: equal to the JS scan', { skip }, () => {
+describe('native scanText and vocabulary: equal to the JS ones', { skip }, () => {
   for (const corpus of CORPORA) {
     const name = corpus.path[corpus.path.length - 1];
     it(`on every document of ${name}`, async () => {
@@ -111,6 +122,27 @@ describe('native scanText: equal to the JS scan', { skip }, () => {
     for (const s of ['ǕÉ '.repeat(50_000) + 'ΐ'.repeat(10_000), 'word '.repeat(300_000), 'ﬃ'.repeat(70_000), '😀'.repeat(40_000)]) {
       sameScan(s, `${s.slice(0, 10)}… (${s.length})`);
     }
+  });
+
+  it('vocabulary: many distinct words grow the table; words that share hashes stay apart; surrogates count once', () => {
+    const distinct = Array.from({ length: 50_000 }, (_, k) => `w${k}x${k % 7}`).join(' ');
+    const cases = [distinct, `${distinct} ${distinct}`, 'ab ba abab baba a b aa', '😀 😀x x😀 \ud83d \ud83d\ude00', 'é e\u0301 é', ''];
+    for (const text of cases) {
+      const { text: normalized, wordStarts, hasSurrogates } = scanTextJs(text).normalized;
+      const vocabulary = scanVocabularyNative(normalized, wordStarts, hasSurrogates);
+      assert.ok(vocabulary !== null);
+      // With every word hashed alike, the JS vocabulary compares units at every probe.
+      assert.deepStrictEqual(fields(vocabulary), fields(scanVocabulary(normalized, wordStarts, hasSurrogates, 0)), text.slice(0, 40));
+    }
+  });
+
+  it('vocabulary: word starts outside the text are refused', () => {
+    const vocabulary = nativeText()?.vocabulary;
+    assert.ok(vocabulary);
+    const out = (): Uint32Array => new Uint32Array(4);
+    assert.throws(() => vocabulary('ab cd', new Uint32Array([0, 3, 9]), false, out(), out(), out(), out(), out()), /outside the text/);
+    assert.throws(() => vocabulary('ab cd', new Uint32Array([3, 1]), false, out(), out(), out(), out(), out()), /outside the text/);
+    assert.throws(() => vocabulary('ab cd', new Uint32Array([0, 3, 6]), false, new Uint32Array(1), out(), out(), out(), out()), /ids must have/);
   });
 });
 

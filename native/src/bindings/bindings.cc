@@ -16,6 +16,7 @@
 #include "../sha1/sha1.hpp"
 #include "../sha1/sha1_multi.hpp"
 #include "../text/scan.hpp"
+#include "../text/vocabulary.hpp"
 #include "../xxhash/xxhash.hpp"
 
 namespace sieve::bindings {
@@ -340,7 +341,7 @@ class XxhashJob : public Job {
   Napi::Reference<Napi::Value> result_;
 };
 
-// A typed array argument of `scanText` with at least `min_length` elements; one N-API call, as the
+// A typed array argument of `scanText` and `vocabulary` with at least `min_length` elements; one N-API call, as the
 // scan runs once per document.
 template <typename T>
 T* ScanArray(const Napi::CallbackInfo& info, size_t index, const char* name, napi_typedarray_type type, const char* type_name,
@@ -355,6 +356,24 @@ T* ScanArray(const Napi::CallbackInfo& info, size_t index, const char* name, nap
   if (count < min_length) Fail(info.Env(), std::string(name) + " must have at least " + std::to_string(min_length) + " elements");
   if (length != nullptr) *length = count;
   return static_cast<T*>(data);
+}
+
+// The UTF-16 units of a string argument, copied into a buffer of the calling thread (each worker
+// thread has its own), which the next call reuses; returns their number.
+size_t TextArg(const Napi::CallbackInfo& info, size_t index, std::vector<uint16_t>& buffer) {
+  Napi::Env env = info.Env();
+  size_t n = 0;
+  if (info.Length() <= index || !info[index].IsString() || napi_get_value_string_utf16(env, info[index], nullptr, 0, &n) != napi_ok) {
+    Fail(env, "text must be a string");
+  }
+  // Offsets are 32-bit, and the token spans take 2n + 2 of them.
+  if (n > 0x7ffffff0u) Fail(env, "text is too long");
+  if (buffer.size() < n + 1) buffer.resize(n + 1);
+  size_t copied = 0;
+  if (napi_get_value_string_utf16(env, info[index], reinterpret_cast<char16_t*>(buffer.data()), n + 1, &copied) != napi_ok || copied != n) {
+    throw Napi::Error::New(env, "could not read the text");
+  }
+  return n;
 }
 
 // Where `scanText` leaves its counts in `result`, after the 32 token counts per flags value.
@@ -465,19 +484,9 @@ Napi::Value CudaLoad(const Napi::CallbackInfo& info) {
 
 Napi::Value ScanText(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsString()) Fail(env, "text must be a string");
-  size_t n = 0;
-  if (napi_get_value_string_utf16(env, info[0], nullptr, 0, &n) != napi_ok) Fail(env, "text must be a string");
-  // Offsets are 32-bit, and the spans take 2n + 2 of them.
-  if (n > 0x7ffffff0u) Fail(env, "text is too long");
-  // Per thread (each worker thread scans its own documents), reused from text to text.
   thread_local std::vector<uint16_t> input;
   thread_local std::vector<uint16_t> units;
-  if (input.size() < n + 1) input.resize(n + 1);
-  size_t copied = 0;
-  if (napi_get_value_string_utf16(env, info[0], reinterpret_cast<char16_t*>(input.data()), n + 1, &copied) != napi_ok || copied != n) {
-    throw Napi::Error::New(env, "could not read the text");
-  }
+  const size_t n = TextArg(info, 0, input);
 
   text::Tables tables{};
   tables.unit_both = ScanArray<const uint32_t>(info, 1, "unitBoth", napi_uint32_array, "Uint32Array", text::kUnitCount);
@@ -513,6 +522,27 @@ Napi::Value ScanText(const Napi::CallbackInfo& info) {
     throw Napi::Error::New(env, "could not create the normalized text");
   }
   return Napi::Value(env, normalized);
+}
+
+Napi::Value Vocabulary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  thread_local std::vector<uint16_t> input;
+  const size_t n = TextArg(info, 0, input);
+  size_t starts = 0;
+  const uint32_t* word_starts = ScanArray<const uint32_t>(info, 1, "wordStarts", napi_uint32_array, "Uint32Array", 1, &starts);
+  const bool surrogates = BoolArg(info, 2, "surrogates");
+  const size_t words = starts - 1;
+  text::VocabularyOutput out{};
+  out.ids = ScanArray<uint32_t>(info, 3, "ids", napi_uint32_array, "Uint32Array", words);
+  out.first_starts = ScanArray<uint32_t>(info, 4, "firstStarts", napi_uint32_array, "Uint32Array", words);
+  out.unit_lengths = ScanArray<uint32_t>(info, 5, "unitLengths", napi_uint32_array, "Uint32Array", words);
+  out.counts = ScanArray<uint32_t>(info, 6, "counts", napi_uint32_array, "Uint32Array", words);
+  out.lengths = ScanArray<uint32_t>(info, 7, "lengths", napi_uint32_array, "Uint32Array", surrogates ? words : 0);
+  try {
+    return Napi::Number::New(env, text::vocabulary(input.data(), n, word_starts, static_cast<uint32_t>(words), surrogates, out));
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
 }
 
 }  // namespace sieve::bindings

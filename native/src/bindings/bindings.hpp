@@ -42,4 +42,9 @@ Napi::Value CudaLoad(const Napi::CallbackInfo& info);
 // Synchronous: it runs per document, on the calling thread, in place of the JS scan.
 Napi::Value ScanText(const Napi::CallbackInfo& info);
 
+// vocabulary(text: string, wordStarts: Uint32Array, surrogates: boolean, ids, firstStarts, unitLengths,
+//            counts, lengths: Uint32Array): the number of distinct words (see src/text/text-view.ts).
+// Synchronous, like scanText.
+Napi::Value Vocabulary(const Napi::CallbackInfo& info);
+
 }  // namespace sieve::bindings
