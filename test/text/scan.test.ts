@@ -26,7 +26,7 @@ import {
   wordPunctSpans,
   wordPunctTokenize,
 } from '../../src/text/index.js';
-import { lowerDependsOnContext } from '../../src/text/scan.js';
+import { hasCombiningClass, lowerDependsOnContext } from '../../src/text/scan.js';
 import { TokenSet } from '../../src/text/tokenize.js';
 
 /*
@@ -306,5 +306,20 @@ describe('lowerDependsOnContext', () => {
     }
     // Final sigma is the one context rule of the root locale.
     assert.deepStrictEqual(dependent, [0x3a3]);
+  });
+});
+
+describe('hasCombiningClass', () => {
+  it('equals the definition without its shortcut on every code point that is its own NFD (only marks have a class)', () => {
+    let nonStarters = 0;
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCodePoint(cp);
+      if (ch.normalize('NFD') !== ch) continue;
+      const reordered = ('\u0301' + ch).normalize('NFD') !== '\u0301' + ch || (ch + '\u0334').normalize('NFD') !== ch + '\u0334';
+      if (hasCombiningClass(ch) !== reordered) assert.fail(`U+${cp.toString(16)}`);
+      if (reordered) nonStarters++;
+    }
+    assert.ok(nonStarters > 900, `${nonStarters}`);
   });
 });
