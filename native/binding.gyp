@@ -17,6 +17,8 @@
         "src/repetition/repetition.cc",
         "src/sha1/sha1.cc",
         "src/sha1/sha1_multi.cc",
+        "src/text/scan.cc",
+        "src/text/vocabulary.cc",
         "src/xxhash/xxhash.cc"
       ],
       # node-addon-api's headers come in as system headers, so -Werror applies to our code only.

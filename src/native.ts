@@ -55,6 +55,48 @@ interface NativeAddon {
   allowIsa(names: readonly string[]): AddonInfo;
   permutations(): BigUint64Array;
   cudaLoad(libraryPath: string): CudaStatus;
+  scanText?: NativeTextScan;
+  vocabulary?: NativeVocabulary;
+}
+
+/**
+ * The addon's one pass over a raw text (`native/src/text/scan.hpp`): `src/text/scan.ts` passes its
+ * classification tables and scratch arrays, and gets the normalized text or a status number.
+ */
+export type NativeTextScan = (
+  text: string,
+  unitBoth: Uint32Array,
+  expansionAt: Uint32Array,
+  expansionInfo: Uint32Array,
+  expansionUnits: Uint16Array,
+  astralBlock: Uint32Array,
+  astralRecords: Uint32Array,
+  spans: Uint32Array,
+  flags: Uint8Array,
+  lines: Uint32Array,
+  wordStarts: Uint32Array,
+  result: Uint32Array,
+) => string | number;
+
+/**
+ * The addon's vocabulary of a normalized text (`native/src/text/vocabulary.hpp`): writes the ids and
+ * the per-id arrays for `src/text/text-view.ts` and returns the number of ids.
+ */
+export type NativeVocabulary = (
+  text: string,
+  wordStarts: Uint32Array,
+  surrogates: boolean,
+  ids: Uint32Array,
+  firstStarts: Uint32Array,
+  unitLengths: Uint32Array,
+  counts: Uint32Array,
+  lengths: Uint32Array,
+) => number;
+
+/** The addon's text kernels, which `src/text` calls per document in place of its JS loops. */
+export interface NativeText {
+  readonly scanText: NativeTextScan;
+  readonly vocabulary: NativeVocabulary;
 }
 
 /**
@@ -314,6 +356,18 @@ export function setNativeIsa(names: readonly string[] | undefined): Readonly<Rec
   const s = load();
   if (!s.addon || !s.addonInfo) return null;
   return s.addon.allowIsa(names ?? s.addonInfo.features).paths;
+}
+
+/**
+ * The addon's text kernels, unless the addon is missing or the backend is `js` (forced by
+ * `SIEVE_BACKEND=js`), in which case `src/text` runs its JS loops. Both give the same results, so a
+ * forced backend that is unavailable does not stop them: the hashing kernels report that.
+ */
+export function nativeText(): NativeText | null {
+  const addon = load().addon;
+  // An addon built from older sources has no text kernels.
+  if (typeof addon?.scanText !== 'function' || typeof addon.vocabulary !== 'function' || choose().chosen === 'js') return null;
+  return { scanText: addon.scanText, vocabulary: addon.vocabulary };
 }
 
 /** The permutation table compiled into the addon (a then b), or null without it. */

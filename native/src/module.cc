@@ -16,6 +16,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("allowIsa", Napi::Function::New(env, sieve::bindings::AllowIsa, "allowIsa"));
   exports.Set("permutations", Napi::Function::New(env, sieve::bindings::Permutations, "permutations"));
   exports.Set("cudaLoad", Napi::Function::New(env, sieve::bindings::CudaLoad, "cudaLoad"));
+  exports.Set("scanText", Napi::Function::New(env, sieve::bindings::ScanText, "scanText"));
+  exports.Set("vocabulary", Napi::Function::New(env, sieve::bindings::Vocabulary, "vocabulary"));
   return exports;
 }
 

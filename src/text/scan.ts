@@ -6,9 +6,11 @@
  */
 
 import { Buffer } from 'node:buffer';
+import { nativeText } from '../native.js';
+import type { NativeTextScan } from '../native.js';
 import { PUNCT, SPACE, UNIT_CLASS, normalize } from './normalize.js';
 import { isPyNumericChar } from './python.js';
-import { TOKEN_CLASS, UNIT_BITS, unknownBits } from './tokenize.js';
+import { TOKEN_CLASS, codePointBits, unitBits, unknownBits } from './tokenize.js';
 import type { RawScan } from './tokenize.js';
 
 /** `normalize(text)` with the word structure the scan finds on the way (see `normalizeWithLines`). */
@@ -70,7 +72,7 @@ const W_ASTRAL_EXPANSION = 128;
 
 /**
  * Per UTF-16 unit, its `W_*` bits; non-ASCII non-whitespace units are classified on first sight.
- * Surrogates take the expansion path, which looks at the pair (see `astralExpansion`).
+ * Surrogates take the expansion path, which looks at the pair (see `astralRecord`).
  */
 const WRITE_CLASS: Uint8Array = (() => {
   const table = new Uint8Array(0x10000);
@@ -90,30 +92,53 @@ const LOWERED: Uint16Array = (() => {
 
 /*
  * The expansions of the non-inert units classified so far: unit c's is `expansionUnits[EXPANSION_AT[c],
- * + EXPANSION_LENGTH[c])`, `EXPANSION_EDGES[c]` says whether its first and last units are
- * non-starters, and `EXPANSION_NUMERIC[c]` counts its numeric code points.
+ * + length)`, and `EXPANSION_INFO[c]` packs its length (bits 0–7), whether its first and last units
+ * are non-starters (`*_NON_STARTER` from bit 8) and its numeric code points (from bit 10). The native
+ * scan reads these tables and the astral ones below in place (native/src/text/scan.hpp mirrors them).
  */
 const EXPANSION_AT = new Uint32Array(0x10000);
-const EXPANSION_LENGTH = new Uint8Array(0x10000);
-const EXPANSION_EDGES = new Uint8Array(0x10000);
-const EXPANSION_NUMERIC = new Uint8Array(0x10000);
+const EXPANSION_INFO = new Uint32Array(0x10000);
+const EDGES_SHIFT = 8;
+const NUMERIC_SHIFT = 10;
 const STARTS_NON_STARTER = 1;
 const ENDS_NON_STARTER = 2;
 let expansionUnits = new Uint16Array(1024);
 let expansionEnd = 0;
 
-/**
- * Whether NFD would move a character past its neighbours: canonical combining class ≠ 0. The engine's
- * own NFD tells: canonical ordering swaps U+0301 (class 230) and `ch` iff 0 < class(ch) < 230, and
- * `ch` and U+0334 (class 1) iff class(ch) > 1.
+/*
+ * Astral code points seen so far, in blocks of 1,024, one per high surrogate: `ASTRAL_BLOCK[h - 0xd800]`
+ * is 1 + the block of high surrogate h (0: none yet), and the code point of the pair (h, l) has record
+ * r = 1024 * block + (l - 0xdc00): `astralRecords[2r]` is where its expansion starts, `astralRecords[2r + 1]`
+ * its `EXPANSION_INFO` fields, its token bits (`TOKEN_CLASS` etc.) from `ASTRAL_BITS_SHIFT`,
+ * `ASTRAL_FALLBACK` where lower-casing it depends on the context, and `ASTRAL_KNOWN` (0 until seen).
  */
-function hasCombiningClass(ch: string): boolean {
+const ASTRAL_BLOCK = new Uint32Array(0x400);
+let astralRecords = new Uint32Array(0);
+const ASTRAL_BITS_SHIFT = 18;
+const ASTRAL_FALLBACK = 1 << 23;
+const ASTRAL_KNOWN = 1 << 24;
+
+const MARK_RE = /^\p{M}$/u;
+
+/**
+ * Whether NFD would move a character (its own NFD) past its neighbours: canonical combining class
+ * ≠ 0. The engine's own NFD tells: canonical ordering swaps U+0301 (class 230) and `ch` iff
+ * 0 < class(ch) < 230, and `ch` and U+0334 (class 1) iff class(ch) > 1. Only marks have a class
+ * (the tests check every code point), and one regex test spares the two NFDs for the others.
+ */
+export function hasCombiningClass(ch: string): boolean {
+  if (!MARK_RE.test(ch)) return false;
   return ('\u0301' + ch).normalize('NFD') !== '\u0301' + ch || (ch + '\u0334').normalize('NFD') !== ch + '\u0334';
 }
 
-/** Whether lower-casing `ch` depends on its neighbours (final sigma): tried between letters and spaces. */
-function lowerDependsOnContext(ch: string): boolean {
+/**
+ * Whether lower-casing `ch` depends on its neighbours (final sigma): tried between letters and spaces.
+ * A character that is its own lower case alone is so in every context (the tests check every code
+ * point against the full definition), which spares the nine tries for most characters.
+ */
+export function lowerDependsOnContext(ch: string): boolean {
   const alone = ch.toLowerCase();
+  if (alone === ch) return false;
   for (const before of ['a', ' ', '']) {
     for (const after of ['a', ' ', '']) {
       if ((before + ch + after).toLowerCase() !== before.toLowerCase() + alone + after.toLowerCase()) return true;
@@ -142,10 +167,11 @@ function numericCount(s: string): number {
   return count;
 }
 
-/** `EXPANSION_EDGES` bits of a non-empty expansion: whether its first and last code points are non-starters. */
-function edgesOf(expansion: string): number {
+/** The `EXPANSION_INFO` fields of a non-empty expansion. */
+function expansionInfo(expansion: string): number {
   const cps = [...expansion];
-  return (hasCombiningClass(cps[0]) ? STARTS_NON_STARTER : 0) | (hasCombiningClass(cps[cps.length - 1]) ? ENDS_NON_STARTER : 0);
+  const edges = (hasCombiningClass(cps[0]) ? STARTS_NON_STARTER : 0) | (hasCombiningClass(cps[cps.length - 1]) ? ENDS_NON_STARTER : 0);
+  return expansion.length | (edges << EDGES_SHIFT) | (numericCount(expansion) << NUMERIC_SHIFT);
 }
 
 /** `WRITE_CLASS` bits of a non-ASCII, non-whitespace, non-surrogate unit (never punctuation); memoises its expansion. */
@@ -156,40 +182,33 @@ function classifyWrite(c: number): number {
   const expansion = ch.toLowerCase().normalize('NFD');
   if (expansion === ch && !hasCombiningClass(ch)) return W_KEEP | (isPyNumericChar(c) ? W_NUMERIC : 0);
   EXPANSION_AT[c] = storeExpansion(expansion);
-  EXPANSION_LENGTH[c] = expansion.length;
-  EXPANSION_EDGES[c] = edgesOf(expansion);
-  EXPANSION_NUMERIC[c] = numericCount(expansion);
+  EXPANSION_INFO[c] = expansionInfo(expansion);
   return W_KEEP | W_EXPAND | (/[\ud800-\udfff]/.test(expansion) ? W_ASTRAL_EXPANSION : 0);
 }
 
-/** The expansion of an astral code point, like the `EXPANSION_*` entries of a unit. */
-interface Expansion {
-  readonly at: number;
-  readonly length: number;
-  readonly edges: number;
-  readonly numeric: number;
-}
-
-/**
- * Astral code points seen so far: their expansion (an inert one is its own two units), or null
- * where lower-casing depends on the context (fall back).
- */
-const ASTRAL = new Map<number, Expansion | null>();
-
-/** The `ASTRAL` entry of code point `cp`, worked out on first sight. */
-function astralExpansion(cp: number): Expansion | null {
-  let found = ASTRAL.get(cp);
-  if (found === undefined) {
+/** The record of the astral code point `cp` (see `ASTRAL_BLOCK`), worked out on first sight. */
+function astralRecord(cp: number): number {
+  const high = (cp - 0x10000) >>> 10;
+  if (ASTRAL_BLOCK[high] === 0) {
+    const grown = new Uint32Array(astralRecords.length + 2 * 0x400);
+    grown.set(astralRecords);
+    astralRecords = grown;
+    ASTRAL_BLOCK[high] = grown.length / (2 * 0x400);
+  }
+  const r = ((ASTRAL_BLOCK[high] - 1) << 10) | (cp & 0x3ff);
+  if (astralRecords[2 * r + 1] === 0) {
     const ch = String.fromCodePoint(cp);
+    let info = ASTRAL_KNOWN | (codePointBits(cp) << ASTRAL_BITS_SHIFT);
     if (lowerDependsOnContext(ch)) {
-      found = null;
+      info |= ASTRAL_FALLBACK;
     } else {
       const expansion = ch.toLowerCase().normalize('NFD');
-      found = { at: storeExpansion(expansion), length: expansion.length, edges: edgesOf(expansion), numeric: numericCount(expansion) };
+      astralRecords[2 * r] = storeExpansion(expansion);
+      info |= expansionInfo(expansion);
     }
-    ASTRAL.set(cp, found);
+    astralRecords[2 * r + 1] = info;
   }
-  return found;
+  return r;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -234,15 +253,18 @@ function reserve(n: number): void {
  * 16–31; 0 until known (always, for surrogates).
  */
 const UNIT_BOTH = new Uint32Array(0x10000);
-for (let c = 0; c < 0x80; c++) UNIT_BOTH[c] = (UNIT_BITS[c] | (WRITE_CLASS[c] << 8) | (LOWERED[c] << 16)) >>> 0;
+for (let c = 0; c < 0x80; c++) UNIT_BOTH[c] = (unitBits(c) | (WRITE_CLASS[c] << 8) | (LOWERED[c] << 16)) >>> 0;
 
 /** `UNIT_BOTH` of the unit `c` at `i` of `s`, worked out and (but for surrogates) memoised. */
 function unitBoth(s: string, i: number, c: number): number {
-  const bits = UNIT_BITS[c] !== 0 ? UNIT_BITS[c] : unknownBits(s, i, c);
+  if (c < 0xd800 || c > 0xdfff) return bmpBoth(c);
+  return (unknownBits(s, i, c) | (WRITE_CLASS[c] << 8) | (LOWERED[c] << 16)) >>> 0;
+}
+
+/** `UNIT_BOTH` of the unit `c`, no surrogate, worked out and memoised. */
+function bmpBoth(c: number): number {
   const k = WRITE_CLASS[c] !== 0 ? WRITE_CLASS[c] : (WRITE_CLASS[c] = classifyWrite(c));
-  const both = (bits | (k << 8) | (LOWERED[c] << 16)) >>> 0;
-  if (c < 0xd800 || c > 0xdfff) UNIT_BOTH[c] = both;
-  return both;
+  return (UNIT_BOTH[c] = (unitBits(c) | (k << 8) | (LOWERED[c] << 16)) >>> 0);
 }
 
 /** Both texts of one raw text (see the module comment). */
@@ -258,7 +280,9 @@ const LINE_WORDS = 2;
 const LINE_NUMERIC = 3;
 
 /**
- * `RawScan` and `NormalizedText` of `text` in one pass (see the module comment and the two types).
+ * `RawScan` and `NormalizedText` of `text` in one pass (see the module comment and the two types),
+ * by the addon where the backend is native (`src/native.ts` `nativeText`), else in JS; both give the same results
+ * (the tests check every corpus document).
  *
  * Tokens: a run of units of one WordPunct class is a token, whitespace runs excepted (the tests
  * check this against the WordPunct regex). Normalized words are counted where they start, in the raw
@@ -269,6 +293,11 @@ const LINE_NUMERIC = 3;
  * words of line l's normalized text are its words in the whole normalized text.
  */
 export function scanText(text: string): TextScan {
+  return scanTextNative(text) ?? scanTextJs(text);
+}
+
+/** `scanText` in JS, whatever the backend. */
+export function scanTextJs(text: string): TextScan {
   const n = text.length;
   reserve(n);
   const spans = spanScratch;
@@ -345,30 +374,27 @@ export function scanText(text: string): TextScan {
         pending = 0;
       }
       let at = EXPANSION_AT[c];
-      let length = EXPANSION_LENGTH[c];
-      let edges = EXPANSION_EDGES[c];
-      if ((k & W_SURROGATE) === 0) {
-        numeric += EXPANSION_NUMERIC[c];
-      } else {
+      let info = EXPANSION_INFO[c];
+      if ((k & W_SURROGATE) !== 0) {
         const d = c <= 0xdbff && i + 1 < n ? text.charCodeAt(i + 1) : 0;
-        const astral = d >= 0xdc00 && d <= 0xdfff ? astralExpansion(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000) : null;
-        if (astral === null) {
+        const r = d >= 0xdc00 && d <= 0xdfff ? astralRecord(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000) : -1;
+        if (r < 0 || (astralRecords[2 * r + 1] & ASTRAL_FALLBACK) !== 0) {
           // A lone surrogate, or lower case depending on the context.
           kinds |= W_FALLBACK;
           continue;
         }
-        at = astral.at;
-        length = astral.length;
-        edges = astral.edges;
-        numeric += astral.numeric;
+        at = astralRecords[2 * r];
+        info = astralRecords[2 * r + 1];
         // The pair's low half is done with: for the tokens it only repeats the pair's class.
         i++;
       }
+      const length = info & 0xff;
+      numeric += (info >>> NUMERIC_SHIFT) & 0xff;
       if (o + length + (n - i) >= units.length) units = growUnits(units, o + length + (n - i) + 1);
       // Two non-starters meeting would need canonical reordering across the boundary.
-      if ((edges & STARTS_NON_STARTER) !== 0 && nonStarterEnd === o) kinds |= W_FALLBACK;
+      if ((info & (STARTS_NON_STARTER << EDGES_SHIFT)) !== 0 && nonStarterEnd === o) kinds |= W_FALLBACK;
       for (let end = at + length; at < end; at++) units[o++] = expansionUnits[at];
-      if ((edges & ENDS_NON_STARTER) !== 0) nonStarterEnd = o;
+      if ((info & (ENDS_NON_STARTER << EDGES_SHIFT)) !== 0) nonStarterEnd = o;
       continue;
     }
     const keep = k & W_KEEP;
@@ -407,6 +433,110 @@ export function scanText(text: string): TextScan {
     flagCounts[runBits]++;
   }
 
+  let out: string;
+  if ((kinds & W_FALLBACK) === 0) {
+    out = decodeUnits(units, o);
+  } else {
+    // The reference result; its words are the same, at offsets found again, and its numeric
+    // characters are counted again.
+    out = normalize(text);
+    findWordStarts(out, words);
+    for (let l = 0; l < lines; l++) {
+      const a = lineAt[4 * l + LINE_WORDS];
+      const b = lineAt[4 * l + 4 + LINE_WORDS];
+      const found = a < b ? numericCount(out.slice(wordStarts[a], wordStarts[b] - 1)) : 0;
+      lineAt[4 * l + 4 + LINE_NUMERIC] = lineAt[4 * l + LINE_NUMERIC] + found;
+    }
+  }
+  return collect(count, flagCounts, lines, words, surrogates, out, (kinds & (W_SURROGATE | W_ASTRAL_EXPANSION)) !== 0);
+}
+
+/** Writes to `startScratch` where the `words` words of the normalized text `out` start, and `out.length + 1`. */
+function findWordStarts(out: string, words: number): void {
+  const wordStarts = startScratch;
+  for (let w = 1, i = out.indexOf(' '); i !== -1; i = out.indexOf(' ', i + 1)) wordStarts[w++] = i + 1;
+  wordStarts[words] = out.length + 1;
+}
+
+/*
+ * What the native scan leaves in `NATIVE_RESULT`: the token count per flags value (32 cells), then
+ * the counts `collect` takes. It returns the normalized text, or a number: `NATIVE_UNKNOWN` when it
+ * met units not classified yet (their code points are in `startScratch[0, NATIVE_RESULT[RESULT_UNKNOWNS])`),
+ * `NATIVE_NORMALIZE` when all is done but the normalized text and its word starts, which only the
+ * reference `normalize` gets right (where the JS scan falls back; the native scan's word and
+ * numeric counts stand, see native/src/text/scan.cc).
+ */
+const NATIVE_RESULT = new Uint32Array(40);
+const RESULT_TOKENS = 32;
+const RESULT_LINES = 33;
+const RESULT_WORDS = 34;
+/** Bit 0: the raw text holds surrogates; bit 1: the normalized one does. */
+const RESULT_SURROGATES = 35;
+const RESULT_UNKNOWNS = 36;
+const NATIVE_UNKNOWN = 1;
+const NATIVE_NORMALIZE = 2;
+
+/** The addon's scan, looked up on first use (undefined until then, null without it). */
+let nativeScan: NativeTextScan | null | undefined;
+
+/**
+ * `scanText` by the addon, or null without it (or on the `js` backend). Units it meets for the first
+ * time are classified here, then it scans again.
+ */
+export function scanTextNative(text: string): TextScan | null {
+  if (nativeScan === undefined) nativeScan = nativeText()?.scanText ?? null;
+  if (nativeScan === null) return null;
+  reserve(text.length);
+  const result = NATIVE_RESULT;
+  for (;;) {
+    const out = nativeScan(
+      text,
+      UNIT_BOTH,
+      EXPANSION_AT,
+      EXPANSION_INFO,
+      expansionUnits,
+      ASTRAL_BLOCK,
+      astralRecords,
+      spanScratch,
+      flagScratch,
+      lineScratch,
+      startScratch,
+      result,
+    );
+    if (typeof out === 'string') return collectNative(out);
+    if (out === NATIVE_NORMALIZE) {
+      const normalized = normalize(text);
+      findWordStarts(normalized, result[RESULT_WORDS]);
+      return collectNative(normalized);
+    }
+    const found = startScratch;
+    for (let j = 0, count = result[RESULT_UNKNOWNS]; j < count; j++) {
+      const cp = found[j];
+      if (cp < 0x10000) bmpBoth(cp);
+      else astralRecord(cp);
+    }
+  }
+}
+
+/** `collect` of what the native scan left in `NATIVE_RESULT`, with the normalized text. */
+function collectNative(normalized: string): TextScan {
+  const result = NATIVE_RESULT;
+  const surrogates = result[RESULT_SURROGATES];
+  return collect(result[RESULT_TOKENS], result.slice(0, 32), result[RESULT_LINES], result[RESULT_WORDS], (surrogates & 1) !== 0, normalized, (surrogates & 2) !== 0);
+}
+
+/** The `TextScan` of what a scan left in the scratch buffers, with its counts and normalized text `out`. */
+function collect(
+  count: number,
+  flagCounts: Uint32Array,
+  lines: number,
+  words: number,
+  rawSurrogates: boolean,
+  out: string,
+  normalizedSurrogates: boolean,
+): TextScan {
+  const lineAt = lineScratch;
+  const wordStarts = startScratch;
   const lineStarts = new Uint32Array(lines + 1);
   const lineWordOffsets = new Uint32Array(lines + 1);
   const upperPerLine = new Uint32Array(lines);
@@ -419,33 +549,16 @@ export function scanText(text: string): TextScan {
     upperPerLine[l] = lineAt[4 * l + 4 + LINE_UPPER] - lineAt[4 * l + LINE_UPPER];
     lineNumericCounts[l] = lineAt[4 * l + 4 + LINE_NUMERIC] - lineAt[4 * l + LINE_NUMERIC];
   }
-
-  let out: string;
-  if ((kinds & W_FALLBACK) === 0) {
-    out = decodeUnits(units, o);
-  } else {
-    // The reference result; its words are the same, at offsets found again, and its numeric
-    // characters are counted again.
-    out = normalize(text);
-    for (let w = 1, i = out.indexOf(' '); i !== -1; i = out.indexOf(' ', i + 1)) wordStarts[w++] = i + 1;
-    wordStarts[words] = out.length + 1;
-    for (let l = 0; l < lines; l++) {
-      const a = lineWordOffsets[l];
-      const b = lineWordOffsets[l + 1];
-      lineNumericCounts[l] = a < b ? numericCount(out.slice(wordStarts[a], wordStarts[b] - 1)) : 0;
-    }
-  }
   wordStarts[words] = out.length + 1;
-
   return {
     raw: {
       count,
-      spans: spans.slice(0, 2 * count),
-      flags: flags.slice(0, count),
+      spans: spanScratch.slice(0, 2 * count),
+      flags: flagScratch.slice(0, count),
       flagCounts,
       lineStarts,
       upperPerLine,
-      hasSurrogates: surrogates,
+      hasSurrogates: rawSurrogates,
     },
     normalized: {
       text: out,
@@ -453,7 +566,7 @@ export function scanText(text: string): TextScan {
       wordStarts: wordStarts.slice(0, words + 1),
       lineWordOffsets,
       lineNumericCounts,
-      hasSurrogates: (kinds & (W_SURROGATE | W_ASTRAL_EXPANSION)) !== 0,
+      hasSurrogates: normalizedSurrogates,
     },
   };
 }

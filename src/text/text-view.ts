@@ -10,6 +10,8 @@
  * them computes all of them.
  */
 
+import { nativeText } from '../native.js';
+import type { NativeVocabulary } from '../native.js';
 import { scanText } from './scan.js';
 import type { NormalizedText } from './scan.js';
 import { codePointLength } from './python.js';
@@ -197,7 +199,7 @@ export class TextView {
   get vocabulary(): WordVocabulary {
     if (this.#vocabulary === undefined) {
       const { text, wordStarts, hasSurrogates } = this.#normalizedText();
-      this.#vocabulary = scanVocabulary(text, wordStarts, hasSurrogates);
+      this.#vocabulary = scanVocabularyNative(text, wordStarts, hasSurrogates) ?? scanVocabulary(text, wordStarts, hasSurrogates);
     }
     return this.#vocabulary;
   }
@@ -300,14 +302,41 @@ class ScannedVocabulary implements WordVocabulary {
 }
 
 /*
- * Work buffers of `scanVocabulary`, shared by every call and grown on demand: the hash table and the
- * per-distinct-word fields, copied out at the end. Sharing is safe: the scan runs synchronously to
+ * Work buffers of `scanVocabulary` and `scanVocabularyNative`, shared by every call and grown on
+ * demand: the hash table and the per-distinct-word fields, copied out at the end. Sharing is safe: the scan runs synchronously to
  * the end and calls nothing that can re-enter it; worker threads each load their own copy.
  */
 let vocabSlots = new Int32Array(0);
 let vocabStarts = new Uint32Array(0);
 let vocabUnitLengths = new Uint32Array(0);
 let vocabCounts = new Uint32Array(0);
+/** Per distinct word, its code-point length: where the native vocabulary writes them. */
+let vocabLengths = new Uint32Array(0);
+
+/** Grows the per-distinct-word buffers for `wordCount` words. */
+function reserveVocabulary(wordCount: number): void {
+  if (vocabCounts.length >= wordCount) return;
+  vocabStarts = new Uint32Array(wordCount);
+  vocabUnitLengths = new Uint32Array(wordCount);
+  vocabCounts = new Uint32Array(wordCount);
+  vocabLengths = new Uint32Array(wordCount);
+}
+
+/** The addon's vocabulary, looked up on first use (undefined until then, null without it). */
+let nativeVocabulary: NativeVocabulary | null | undefined;
+
+/** `scanVocabulary` by the addon, or null without it (or on the `js` backend). */
+export function scanVocabularyNative(text: string, wordStarts: Uint32Array, hasSurrogates: boolean = SURROGATE_RE.test(text)): WordVocabulary | null {
+  if (nativeVocabulary === undefined) nativeVocabulary = nativeText()?.vocabulary ?? null;
+  if (nativeVocabulary === null) return null;
+  const wordCount = wordStarts.length - 1;
+  reserveVocabulary(wordCount);
+  const ids = new Uint32Array(wordCount);
+  const distinct = nativeVocabulary(text, wordStarts, hasSurrogates, ids, vocabStarts, vocabUnitLengths, vocabCounts, vocabLengths);
+  const units = vocabUnitLengths.slice(0, distinct);
+  const lengths = hasSurrogates ? vocabLengths.slice(0, distinct) : units;
+  return new ScannedVocabulary(text, ids, vocabCounts.slice(0, distinct), lengths, vocabStarts.slice(0, distinct), units);
+}
 
 /**
  * Builds the vocabulary of a normalized text from its words' start offsets (`NormalizedText.wordStarts`:
@@ -328,11 +357,7 @@ export function scanVocabulary(
   // most of their words) and doubles when needed: a small table stays in cache, where probes are cheap.
   let size = 16;
   while (size < 2 * Math.min(wordCount, 256 + (wordCount >> 2))) size *= 2;
-  if (vocabCounts.length < wordCount) {
-    vocabStarts = new Uint32Array(wordCount);
-    vocabUnitLengths = new Uint32Array(wordCount);
-    vocabCounts = new Uint32Array(wordCount);
-  }
+  reserveVocabulary(wordCount);
   let slots = tableOf(size);
   const firstStarts = vocabStarts;
   const unitLengths = vocabUnitLengths;

@@ -44,7 +44,7 @@ export const TOKEN_HAS_LOWER_OR_TITLE = 8;
 export const TOKEN_HAS_ASCII_LETTER = 16;
 
 /** The bits of one code point (never a surrogate half). */
-function codePointBits(cp: number): number {
+export function codePointBits(cp: number): number {
   const cls = isPyWordChar(cp) ? TOKEN_WORD : isPyWhitespace(cp) ? SPACE : TOKEN_OTHER;
   // Case as Python's `isupper` sees it, each property on its own: a word is upper-case when it has
   // an upper-case character and no lower- or title-case one.
@@ -79,7 +79,12 @@ function surrogateBits(s: string, i: number, c: number): number {
 /** Bits of a unit not yet in `UNIT_BITS`: memoised for BMP characters, worked out for surrogates. */
 export function unknownBits(s: string, i: number, c: number): number {
   if (c >= 0xd800 && c <= 0xdfff) return surrogateBits(s, i, c);
-  return (UNIT_BITS[c] = codePointBits(c));
+  return unitBits(c);
+}
+
+/** Bits of a unit that is no surrogate, memoised in `UNIT_BITS`. */
+export function unitBits(c: number): number {
+  return UNIT_BITS[c] !== UNKNOWN ? UNIT_BITS[c] : (UNIT_BITS[c] = codePointBits(c));
 }
 
 /** The WordPunct tokens of a text as spans, with their bits; see `wordPunctSpans`. */

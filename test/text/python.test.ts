@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import {
   PY_WHITESPACE_CLASS,
   codePointLength,
+  isPyLowerOrTitleChar,
   isPyNumericChar,
   isPyUpperChar,
   isPyUpperWord,
@@ -169,6 +170,14 @@ describe('isnumeric / isupper', () => {
     assert.equal(isPyUpperWord('ABc'), false);
     assert.equal(isPyUpperWord('Abc'), false);
     assert.equal(isPyUpperWord('Aǅ'), false); // title-case letter makes it false
+  });
+
+  it('isPyLowerOrTitleChar is the whole-string definition on every code point', () => {
+    const definition = /(?![\u10fc\ua7f2-\ua7f4\uab69])[\p{Lowercase}\p{Lt}]|\u0295/u;
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      if (isPyLowerOrTitleChar(cp) !== definition.test(String.fromCodePoint(cp))) assert.fail(`U+${cp.toString(16)}`);
+    }
   });
 
   it('isPyUpperWord uses Unicode 14 Lowercase for the six characters that changed since', () => {

@@ -26,6 +26,7 @@ import {
   wordPunctSpans,
   wordPunctTokenize,
 } from '../../src/text/index.js';
+import { hasCombiningClass, lowerDependsOnContext } from '../../src/text/scan.js';
 import { TokenSet } from '../../src/text/tokenize.js';
 
 /*
@@ -279,5 +280,46 @@ describe('round8Fast (moved to python.ts)', () => {
       assert.ok(Object.is(round8Fast(x), round8(x)), String(x));
     }
     for (let n = 1; n <= 300; n++) for (let k = -n; k <= n; k++) assert.ok(Object.is(round8Fast(k / n), round8(k / n)), `${k}/${n}`);
+  });
+});
+
+describe('lowerDependsOnContext', () => {
+  /** The definition without its shortcut: lower-casing tried between letters and spaces. */
+  function tried(ch: string): boolean {
+    const alone = ch.toLowerCase();
+    for (const before of ['a', ' ', '']) {
+      for (const after of ['a', ' ', '']) {
+        if ((before + ch + after).toLowerCase() !== before.toLowerCase() + alone + after.toLowerCase()) return true;
+      }
+    }
+    return false;
+  }
+
+  it('equals the full definition on every code point (the shortcut for characters that are their own lower case is exact)', () => {
+    const dependent: number[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCodePoint(cp);
+      const got = lowerDependsOnContext(ch);
+      if (got !== tried(ch)) assert.fail(`U+${cp.toString(16)}`);
+      if (got) dependent.push(cp);
+    }
+    // Final sigma is the one context rule of the root locale.
+    assert.deepStrictEqual(dependent, [0x3a3]);
+  });
+});
+
+describe('hasCombiningClass', () => {
+  it('equals the definition without its shortcut on every code point that is its own NFD (only marks have a class)', () => {
+    let nonStarters = 0;
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCodePoint(cp);
+      if (ch.normalize('NFD') !== ch) continue;
+      const reordered = ('\u0301' + ch).normalize('NFD') !== '\u0301' + ch || (ch + '\u0334').normalize('NFD') !== ch + '\u0334';
+      if (hasCombiningClass(ch) !== reordered) assert.fail(`U+${cp.toString(16)}`);
+      if (reordered) nonStarters++;
+    }
+    assert.ok(nonStarters > 900, `${nonStarters}`);
   });
 });

@@ -17,6 +17,8 @@
 #include "../repetition/repetition.hpp"
 #include "../sha1/sha1.hpp"
 #include "../sha1/sha1_multi.hpp"
+#include "../text/scan.hpp"
+#include "../text/vocabulary.hpp"
 #include "../xxhash/xxhash.hpp"
 
 namespace sieve::bindings {
@@ -341,6 +343,49 @@ class XxhashJob : public Job {
   Napi::Reference<Napi::Value> result_;
 };
 
+// A typed array argument of `scanText` and `vocabulary` with at least `min_length` elements; one N-API call, as the
+// scan runs once per document.
+template <typename T>
+T* ScanArray(const Napi::CallbackInfo& info, size_t index, const char* name, napi_typedarray_type type, const char* type_name,
+             size_t min_length, size_t* length = nullptr) {
+  napi_typedarray_type actual;
+  size_t count = 0;
+  void* data = nullptr;
+  if (info.Length() <= index ||
+      napi_get_typedarray_info(info.Env(), info[index], &actual, &count, &data, nullptr, nullptr) != napi_ok || actual != type) {
+    Fail(info.Env(), std::string(name) + " must be a " + type_name);
+  }
+  if (count < min_length) Fail(info.Env(), std::string(name) + " must have at least " + std::to_string(min_length) + " elements");
+  if (length != nullptr) *length = count;
+  return static_cast<T*>(data);
+}
+
+// The UTF-16 units of a string argument, copied into a buffer of the calling thread (each worker
+// thread has its own), which the next call reuses; returns their number.
+size_t TextArg(const Napi::CallbackInfo& info, size_t index, std::vector<uint16_t>& buffer) {
+  Napi::Env env = info.Env();
+  size_t n = 0;
+  if (info.Length() <= index || !info[index].IsString() || napi_get_value_string_utf16(env, info[index], nullptr, 0, &n) != napi_ok) {
+    Fail(env, "text must be a string");
+  }
+  // Offsets are 32-bit, and the token spans take 2n + 2 of them.
+  if (n > 0x7ffffff0u) Fail(env, "text is too long");
+  if (buffer.size() < n + 1) buffer.resize(n + 1);
+  size_t copied = 0;
+  if (napi_get_value_string_utf16(env, info[index], reinterpret_cast<char16_t*>(buffer.data()), n + 1, &copied) != napi_ok || copied != n) {
+    throw Napi::Error::New(env, "could not read the text");
+  }
+  return n;
+}
+
+// Where `scanText` leaves its counts in `result`, after the 32 token counts per flags value.
+constexpr size_t kResultTokens = 32;
+constexpr size_t kResultLines = 33;
+constexpr size_t kResultWords = 34;
+constexpr size_t kResultSurrogates = 35;
+constexpr size_t kResultUnknowns = 36;
+constexpr size_t kResultLength = 40;
+
 }  // namespace
 
 Napi::Value Sha1(const Napi::CallbackInfo& info) {
@@ -461,6 +506,69 @@ Napi::Value CudaLoad(const Napi::CallbackInfo& info) {
   out.Set("device", s.device);
   out.Set("devices", s.devices);
   return out;
+}
+
+Napi::Value ScanText(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  thread_local std::vector<uint16_t> input;
+  thread_local std::vector<uint16_t> units;
+  const size_t n = TextArg(info, 0, input);
+
+  text::Tables tables{};
+  tables.unit_both = ScanArray<const uint32_t>(info, 1, "unitBoth", napi_uint32_array, "Uint32Array", text::kUnitCount);
+  tables.expansion_at = ScanArray<const uint32_t>(info, 2, "expansionAt", napi_uint32_array, "Uint32Array", text::kUnitCount);
+  tables.expansion_info = ScanArray<const uint32_t>(info, 3, "expansionInfo", napi_uint32_array, "Uint32Array", text::kUnitCount);
+  tables.expansion_units =
+      ScanArray<const uint16_t>(info, 4, "expansionUnits", napi_uint16_array, "Uint16Array", 0, &tables.expansion_units_length);
+  tables.astral_block = ScanArray<const uint32_t>(info, 5, "astralBlock", napi_uint32_array, "Uint32Array", text::kAstralBlocks);
+  tables.astral_records =
+      ScanArray<const uint32_t>(info, 6, "astralRecords", napi_uint32_array, "Uint32Array", 0, &tables.astral_records_length);
+  text::Output out{};
+  out.spans = ScanArray<uint32_t>(info, 7, "spans", napi_uint32_array, "Uint32Array", 2 * n + 2);
+  out.flags = ScanArray<uint8_t>(info, 8, "flags", napi_uint8_array, "Uint8Array", n + 1);
+  out.lines = ScanArray<uint32_t>(info, 9, "lines", napi_uint32_array, "Uint32Array", 4 * n + 8);
+  out.word_starts = ScanArray<uint32_t>(info, 10, "wordStarts", napi_uint32_array, "Uint32Array", n + 2);
+  uint32_t* result = ScanArray<uint32_t>(info, 11, "result", napi_uint32_array, "Uint32Array", kResultLength);
+  out.flag_counts = result;
+
+  text::Result r;
+  try {
+    r = text::scan(input.data(), static_cast<uint32_t>(n), tables, out, units);
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+  result[kResultTokens] = r.tokens;
+  result[kResultLines] = r.lines;
+  result[kResultWords] = r.words;
+  result[kResultSurrogates] = (r.raw_surrogates ? 1u : 0u) | (r.normalized_surrogates ? 2u : 0u);
+  result[kResultUnknowns] = r.unknowns;
+  if (r.status != text::Status::kDone) return Napi::Number::New(env, static_cast<double>(r.status));
+  napi_value normalized;
+  if (napi_create_string_utf16(env, reinterpret_cast<const char16_t*>(units.data()), r.length, &normalized) != napi_ok) {
+    throw Napi::Error::New(env, "could not create the normalized text");
+  }
+  return Napi::Value(env, normalized);
+}
+
+Napi::Value Vocabulary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  thread_local std::vector<uint16_t> input;
+  const size_t n = TextArg(info, 0, input);
+  size_t starts = 0;
+  const uint32_t* word_starts = ScanArray<const uint32_t>(info, 1, "wordStarts", napi_uint32_array, "Uint32Array", 1, &starts);
+  const bool surrogates = BoolArg(info, 2, "surrogates");
+  const size_t words = starts - 1;
+  text::VocabularyOutput out{};
+  out.ids = ScanArray<uint32_t>(info, 3, "ids", napi_uint32_array, "Uint32Array", words);
+  out.first_starts = ScanArray<uint32_t>(info, 4, "firstStarts", napi_uint32_array, "Uint32Array", words);
+  out.unit_lengths = ScanArray<uint32_t>(info, 5, "unitLengths", napi_uint32_array, "Uint32Array", words);
+  out.counts = ScanArray<uint32_t>(info, 6, "counts", napi_uint32_array, "Uint32Array", words);
+  out.lengths = ScanArray<uint32_t>(info, 7, "lengths", napi_uint32_array, "Uint32Array", surrogates ? words : 0);
+  try {
+    return Napi::Number::New(env, text::vocabulary(input.data(), n, word_starts, static_cast<uint32_t>(words), surrogates, out));
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
 }
 
 }  // namespace sieve::bindings

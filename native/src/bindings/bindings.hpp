@@ -40,4 +40,15 @@ Napi::Value Permutations(const Napi::CallbackInfo& info);
 // cudaLoad(libraryPath: string): { available, reason, device, devices }
 Napi::Value CudaLoad(const Napi::CallbackInfo& info);
 
+// scanText(text: string, unitBoth, expansionAt, expansionInfo: Uint32Array, expansionUnits: Uint16Array,
+//          astralBlock, astralRecords, spans: Uint32Array, flags: Uint8Array, lines, wordStarts,
+//          result: Uint32Array): the normalized text, or a status number (see src/text/scan.ts).
+// Synchronous: it runs per document, on the calling thread, in place of the JS scan.
+Napi::Value ScanText(const Napi::CallbackInfo& info);
+
+// vocabulary(text: string, wordStarts: Uint32Array, surrogates: boolean, ids, firstStarts, unitLengths,
+//            counts, lengths: Uint32Array): the number of distinct words (see src/text/text-view.ts).
+// Synchronous, like scanText.
+Napi::Value Vocabulary(const Napi::CallbackInfo& info);
+
 }  // namespace sieve::bindings
