@@ -253,7 +253,16 @@ function isBackendName(value: string): value is BackendName {
 }
 
 /** Resolves the automatic or forced choice; `error` is set when the forced one is unusable. */
-function choose(): { chosen: BackendName | null; forced?: string; error?: SieveError } {
+type Choice = { chosen: BackendName | null; forced?: string; error?: SieveError };
+
+let choice: Choice | undefined;
+
+/** The backend `SIEVE_BACKEND` forces or the loader prefers, decided once per thread (kernels ask per document). */
+function choose(): Choice {
+  return (choice ??= decide());
+}
+
+function decide(): Choice {
   const { backends, errors } = load();
   const forced = process.env.SIEVE_BACKEND;
   if (forced !== undefined && forced !== '') {
@@ -292,11 +301,11 @@ export function getBackend(name?: BackendName): HashBackend {
 }
 
 /**
- * The addon's repetition kernel when `getBackend()` is native (`cpu` or `cuda`), undefined on `js`;
- * like `getBackend()`, it throws when `SIEVE_BACKEND` names a backend that is not available.
+ * The addon's repetition kernel, unless the addon is missing or the backend is `js`; like the text
+ * kernels (`nativeText`), it gives the JS results, so an unavailable forced backend does not stop it.
  */
 export function nativeRepetitionSums(): RepetitionSums | undefined {
-  return getBackend().name === 'js' ? undefined : load().addon?.repetition;
+  return choose().chosen === 'js' ? undefined : load().addon?.repetition;
 }
 
 /** Linux CPU flags, when the addon (and its cpuid) is missing. */
