@@ -255,16 +255,17 @@ function isBackendName(value: string): value is BackendName {
 /** Resolves the automatic or forced choice; `error` is set when the forced one is unusable. */
 type Choice = { chosen: BackendName | null; forced?: string; error?: SieveError };
 
-let choice: Choice | undefined;
+let choice: { readonly forced: string | undefined; readonly value: Choice } | undefined;
 
-/** The backend `SIEVE_BACKEND` forces or the loader prefers, decided once per thread (kernels ask per document). */
+/** The backend `SIEVE_BACKEND` forces or the loader prefers, decided again only when the variable changes (kernels ask per document). */
 function choose(): Choice {
-  return (choice ??= decide());
+  const forced = process.env.SIEVE_BACKEND;
+  if (choice === undefined || choice.forced !== forced) choice = { forced, value: decide(forced) };
+  return choice.value;
 }
 
-function decide(): Choice {
+function decide(forced: string | undefined): Choice {
   const { backends, errors } = load();
-  const forced = process.env.SIEVE_BACKEND;
   if (forced !== undefined && forced !== '') {
     if (!isBackendName(forced)) {
       return { chosen: null, forced, error: new SieveError('E_USAGE', `[hash] SIEVE_BACKEND=${forced} is not a backend: use one of ${BACKENDS.join(', ')}`) };
