@@ -146,52 +146,68 @@ __attribute__((target("avx512f,avx2"))) void permute_min_avx512(const uint32_t* 
   }
 }
 
-// With IFMA, in two passes over the hashes, per permutation. With x = h * a + b mod 2^64 as above,
-// c = lo32(x) is one 52-bit multiply-add: lo32(b + lo52(h * (a mod 2^52))). The exact value is
-// v = c + T (T = x >> 61 < 8) unless (x & P) + T >= P, which needs c >= 2^32 - 8.
-// Pass 1 takes m8 = min of lo32(c + 8) (b + 8 in the multiply-add). If m8 <= 7 some c is at least
-// 2^32 - 8 and the group is redone exactly (about 8 n / 2^32 per permutation). Otherwise no c + T
-// wraps, every v = c + T, m = m8 - 8 is the minimum of c, and the minimum of v is reached at some
-// hash with c <= m + 7, since any other has v >= c >= m + 8 > (v at the c = m hash).
-// Pass 2 finds those candidates as lo32(c + 8 - m8) = c - m <= 7 (b + 8 - m8 in the multiply-add)
-// and takes their exact values; there is about one per permutation.
-// Per hash and 8 permutations: pass 1 one multiply-add and one minimum, pass 2 the same (the
-// minimum across the permutations, then one test per hash), against eight operations in one pass.
+// With IFMA, in two passes, per permutation. With x = h * a + b mod 2^64 as above, c = lo32(x)
+// is one 52-bit multiply-add: lo32(b + lo52(h * (a mod 2^52))). The exact value is v = c + T
+// (T = x >> 61 < 8) unless (x & P) + T >= P, which needs c >= 2^32 - 8.
+// Pass 1 takes m8 = min of lo32(c + 8) (b + 8 in the multiply-add) over the hashes, keeping the
+// minimum of each block of hashes too. If m8 <= 7 some c is at least 2^32 - 8 and the group is
+// redone exactly (about 8 n / 2^32 per permutation). Otherwise no c + T wraps, every v = c + T,
+// m = m8 - 8 is the minimum of c, and the minimum of v is reached at some hash with c <= m + 7,
+// since any other has v >= c >= m + 8 > (v at the c = m hash).
+// Pass 2 rescans only the blocks whose minimum is within 7 of m8 (about one per permutation),
+// finds the candidates there as lo32(c + 8 - m8) = c - m <= 7 (b + 8 - m8 in the multiply-add)
+// and takes their exact values. Per hash and 8 permutations that is one multiply-add and one
+// minimum, against eight operations in one pass.
 __attribute__((target("avx512f,avx512ifma,avx2"))) void permute_min_ifma(const uint32_t* hashes, size_t n, uint32_t* out) {
   const SplitTable& t = table();
   const __m512i low = _mm512_set1_epi64(0xffffffff);
   const __m512i seven = _mm512_set1_epi32(7);
-  // 64 permutations (8 vectors) at a time: their a, b + 8 and minima stay in registers.
+  const __m512i ones = _mm512_set1_epi32(-1);
+  // 64 permutations (8 vectors) at a time: their a, b + 8 and block minima stay in registers.
   constexpr int kVectors = 8;
+  // At most kMaxBlocks blocks of at least 16 hashes each.
+  constexpr size_t kMaxBlocks = 64;
+  const size_t block = std::max<size_t>(16, (n + kMaxBlocks - 1) / kMaxBlocks);
+  const size_t blocks = (n + block - 1) / block;
+  alignas(64) uint32_t block_min[kMaxBlocks][kVectors][16];
   for (int g = 0; g < kNumPermutations; g += 8 * kVectors) {
-    __m512i a[kVectors], acc[kVectors], m[kVectors];
+    __m512i a[kVectors], acc[kVectors];
     for (int k = 0; k < kVectors; k++) {
       a[k] = _mm512_load_si512(t.a52 + g + 8 * k);
       acc[k] = _mm512_load_si512(t.b8 + g + 8 * k);
-      m[k] = _mm512_set1_epi32(-1);
     }
-    for (size_t j = 0; j < n; j++) {
-      const __m512i h = _mm512_set1_epi64(static_cast<long long>(hashes[j]));
-      for (int k = 0; k < kVectors; k++) m[k] = _mm512_min_epu32(m[k], _mm512_madd52lo_epu64(acc[k], h, a[k]));
+    for (size_t b = 0; b < blocks; b++) {
+      __m512i m[kVectors];
+      for (int k = 0; k < kVectors; k++) m[k] = ones;
+      for (size_t j = b * block, end = std::min(n, j + block); j < end; j++) {
+        const __m512i h = _mm512_set1_epi64(static_cast<long long>(hashes[j]));
+        for (int k = 0; k < kVectors; k++) m[k] = _mm512_min_epu32(m[k], _mm512_madd52lo_epu64(acc[k], h, a[k]));
+      }
+      for (int k = 0; k < kVectors; k++) _mm512_store_si512(block_min[b][k], m[k]);
     }
+    // The minima are the even (low) 32-bit halves; the odd ones are ignored.
     unsigned redo = 0;
+    __m512i limit[kVectors];
     for (int k = 0; k < kVectors; k++) {
-      // The minima are the even (low) 32-bit halves.
-      if (_mm512_mask_cmple_epu32_mask(0x5555, m[k], seven) != 0) redo |= 1u << k;
-      acc[k] = _mm512_sub_epi64(acc[k], _mm512_and_si512(m[k], low));
+      __m512i m8 = ones;
+      for (size_t b = 0; b < blocks; b++) m8 = _mm512_min_epu32(m8, _mm512_load_si512(block_min[b][k]));
+      if (_mm512_mask_cmple_epu32_mask(0x5555, m8, seven) != 0) redo |= 1u << k;
+      // m8 + 7, or 2^32 - 1 where that would wrap.
+      limit[k] = _mm512_add_epi32(_mm512_min_epu32(m8, _mm512_set1_epi32(-8)), seven);
+      acc[k] = _mm512_sub_epi64(acc[k], _mm512_and_si512(m8, low));
     }
     alignas(64) uint32_t best[8 * kVectors];
     std::fill(best, best + 8 * kVectors, 0xffffffffu);
-    for (size_t j = 0; j < n; j++) {
-      const __m512i h = _mm512_set1_epi64(static_cast<long long>(hashes[j]));
-      __m512i e = _mm512_madd52lo_epu64(acc[0], h, a[0]);
-      for (int k = 1; k < kVectors; k++) e = _mm512_min_epu32(e, _mm512_madd52lo_epu64(acc[k], h, a[k]));
-      if (_mm512_mask_cmple_epu32_mask(0x5555, e, seven) == 0) continue;
+    for (size_t b = 0; b < blocks; b++) {
       for (int k = 0; k < kVectors; k++) {
-        for (uint32_t lanes = _mm512_mask_cmple_epu32_mask(0x5555, _mm512_madd52lo_epu64(acc[k], h, a[k]), seven); lanes != 0;
-             lanes &= lanes - 1) {
-          const int i = 8 * k + __builtin_ctz(lanes) / 2;
-          best[i] = std::min(best[i], permute_one(hashes[j], kPermA[g + i], kPermB[g + i]));
+        if (_mm512_mask_cmple_epu32_mask(0x5555, _mm512_load_si512(block_min[b][k]), limit[k]) == 0) continue;
+        for (size_t j = b * block, end = std::min(n, j + block); j < end; j++) {
+          const __m512i h = _mm512_set1_epi64(static_cast<long long>(hashes[j]));
+          for (uint32_t lanes = _mm512_mask_cmple_epu32_mask(0x5555, _mm512_madd52lo_epu64(acc[k], h, a[k]), seven); lanes != 0;
+               lanes &= lanes - 1) {
+            const int i = 8 * k + __builtin_ctz(lanes) / 2;
+            best[i] = std::min(best[i], permute_one(hashes[j], kPermA[g + i], kPermB[g + i]));
+          }
         }
       }
     }
