@@ -121,8 +121,12 @@ void hash_many_grouped(const uint8_t* base, size_t base_size, const uint32_t* st
     const uint32_t lane = p.count;
     p.message[lane] = static_cast<uint32_t>(m);
     const uint32_t full = len / 64;
-    Tail(data + 64 * full, len - 64 * full, len, p.tail[lane], readable_end);
-    for (uint32_t b = 0; b < blocks; b++) p.block[b][lane] = b < full ? data + 64 * b : p.tail[lane] + 64 * (b - full);
+    uint8_t* tail = p.tail[lane];
+    Tail(data + 64 * full, len - 64 * full, len, tail, readable_end);
+    for (uint32_t b = 0; b < full; b++) p.block[b][lane] = data + 64 * b;
+    // One or two tail blocks (the same slot twice when one).
+    p.block[full][lane] = tail;
+    p.block[blocks - 1][lane] = tail + 64 * (blocks - 1 - full);
     if (++p.count == Lanes) run_group<Lanes, Compress>(p, blocks, out);
   }
   for (uint32_t b = 1; b <= kMaxGroupedBlocks; b++) {
