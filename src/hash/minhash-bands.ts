@@ -68,11 +68,11 @@ export function minhashBatchUtf16(views: readonly TextView[]): Utf16Batch {
     if (total > MAX_BATCH_BYTES) throw new SieveError('E_USAGE', '[hash] minhashBatchUtf16: the documents do not fit one batch (uint32 offsets); split them');
     offsets[d + 1] = total;
   }
-  const units = new Uint16Array(total);
-  // UTF-16LE into the array's own memory: the platform order (little-endian on every target).
-  const view = Buffer.from(units.buffer, units.byteOffset, units.byteLength);
-  for (let d = 0; d < views.length; d++) view.write(views[d].normalized, 2 * offsets[d], 'utf16le');
-  return { units, offsets };
+  // Not zero-filled, as every unit is written below; unpooled, so 2-byte aligned for the Uint16Array.
+  const bytes = Buffer.allocUnsafeSlow(2 * total);
+  // UTF-16LE: the platform order (little-endian on every target).
+  for (let d = 0; d < views.length; d++) bytes.write(views[d].normalized, 2 * offsets[d], 'utf16le');
+  return { units: new Uint16Array(bytes.buffer, bytes.byteOffset, total), offsets };
 }
 
 /** MinHash signatures of the views (see `MinhashSignatures`), on the calling thread. */

@@ -16,17 +16,18 @@ namespace sieve::minhash {
 constexpr int kShingleWords = 13;
 
 // A grow-only array that leaves new elements uninitialised (scratch space filled before it is read).
-class U32Buffer {
+template <class T>
+class Buffer {
  public:
-  uint32_t* data() { return data_.get(); }
-  const uint32_t* data() const { return data_.get(); }
+  T* data() { return data_.get(); }
+  const T* data() const { return data_.get(); }
   size_t size() const { return size_; }
   // Makes room for `n` elements, keeping the first size() ones.
   void reserve(size_t n) {
     if (n <= capacity_) return;
     const size_t capacity = std::max(n, 2 * capacity_);
-    std::unique_ptr<uint32_t[]> grown(new uint32_t[capacity]);
-    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_ * sizeof(uint32_t));
+    std::unique_ptr<T[]> grown(new T[capacity]);
+    if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_ * sizeof(T));
     data_ = std::move(grown);
     capacity_ = capacity;
   }
@@ -37,10 +38,12 @@ class U32Buffer {
   void clear() { size_ = 0; }
 
  private:
-  std::unique_ptr<uint32_t[]> data_;
+  std::unique_ptr<T[]> data_;
   size_t size_ = 0;
   size_t capacity_ = 0;
 };
+
+using U32Buffer = Buffer<uint32_t>;
 
 // Shingles as byte ranges of the batch: start and length of each, in document order.
 struct Shingles {

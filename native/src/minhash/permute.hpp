@@ -1,6 +1,6 @@
 // The MinHash permutation step (spec section 6 steps 6-7): for every permutation i, the minimum
 // over a document's shingle hashes h of phi_i(h) = ((h * a_i + b_i) mod 2^64) mod (2^61 - 1),
-// low 32 bits. Portable, AVX2 and AVX-512 versions, identical results.
+// low 32 bits. Portable, AVX2, AVX-512 and AVX-512 IFMA versions, identical results.
 #pragma once
 
 #include <cstddef>
@@ -14,8 +14,10 @@ using PermuteFn = void (*)(const uint32_t* hashes, size_t n, uint32_t* out);
 void permute_min_portable(const uint32_t* hashes, size_t n, uint32_t* out);
 void permute_min_avx2(const uint32_t* hashes, size_t n, uint32_t* out);
 void permute_min_avx512(const uint32_t* hashes, size_t n, uint32_t* out);
+void permute_min_ifma(const uint32_t* hashes, size_t n, uint32_t* out);
 
-// The best version the enabled CPU features allow, and its name ("avx512", "avx2", "portable").
+// The best version the enabled CPU features allow, and its name ("avx512ifma", "avx512", "avx2",
+// "portable").
 PermuteFn best_permute();
 const char* best_permute_name();
 

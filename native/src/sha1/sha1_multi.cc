@@ -1,8 +1,6 @@
 #include "sha1_multi.hpp"
 
-#include <algorithm>
 #include <cstring>
-#include <vector>
 
 #include "../common/cpu_features.hpp"
 
@@ -29,11 +27,12 @@ constexpr uint32_t kMaxGroupedBlocks = 8;
 
 inline uint32_t block_count(uint32_t length) { return length / 64 + (length % 64 < 56 ? 1 : 2); }
 
-// One group: the state of each lane's message (state[k][lane] = word k) and, per block step, the
-// 64-byte block each lane reads: in place for whole blocks, in `tail` for the padded end.
+// Messages waiting for a group, all of one block count: each lane's message index, the 64-byte
+// block it reads at each step (in place for whole blocks, in `tail` for the padded end) and its tail.
 template <int Lanes>
-struct Group {
-  alignas(64) uint32_t state[5][Lanes];
+struct Pending {
+  uint32_t count = 0;
+  uint32_t message[Lanes];
   const uint8_t* block[kMaxGroupedBlocks][Lanes];
   alignas(64) uint8_t tail[Lanes][128];
 };
@@ -85,61 +84,54 @@ using TailFn = void (*)(const uint8_t* src, uint32_t rest, uint64_t length, uint
   for (uint32_t b = 0; b < 8; b++) tail[end - 1 - b] = static_cast<uint8_t>(bits >> (8 * b));
 }
 
-// Hashes messages[0, n) (indices into start/length) that all have `blocks` blocks, Lanes at a time.
-template <int Lanes, void (*Compress)(uint32_t (&)[5][Lanes], const uint8_t* const*), TailFn Tail, class Out>
-void hash_group(const uint8_t* base, const uint8_t* readable_end, const uint32_t* start, const uint32_t* length,
-                const uint32_t* messages, size_t n, uint32_t blocks, Out out) {
-  Group<Lanes> g;
-  for (size_t first = 0; first < n; first += Lanes) {
-    const size_t count = std::min<size_t>(Lanes, n - first);
-    for (size_t lane = 0; lane < Lanes; lane++) {
-      for (int k = 0; k < 5; k++) g.state[k][lane] = kInit[k];
-      if (lane >= count) {
-        for (uint32_t b = 0; b < blocks; b++) g.block[b][lane] = kZeroBlock;
-        continue;
-      }
-      const uint32_t m = messages[first + lane];
-      const uint8_t* data = base + start[m];
-      const uint32_t full = length[m] / 64;
-      Tail(data + 64 * full, length[m] - 64 * full, length[m], g.tail[lane], readable_end);
-      for (uint32_t b = 0; b < blocks; b++) g.block[b][lane] = b < full ? data + 64 * b : g.tail[lane] + 64 * (b - full);
-    }
-    for (uint32_t b = 0; b < blocks; b++) Compress(g.state, g.block[b]);
-    for (size_t lane = 0; lane < count; lane++) out.put(messages[first + lane], g.state, lane);
+// Hashes the `blocks`-block messages of `p` (lanes from p.count on read zero blocks) together.
+template <int Lanes, void (*Compress)(uint32_t (&)[5][Lanes], const uint8_t* const*), class Out>
+void run_group(Pending<Lanes>& p, uint32_t blocks, Out out) {
+  for (uint32_t b = 0; b < blocks; b++) {
+    for (uint32_t lane = p.count; lane < Lanes; lane++) p.block[b][lane] = kZeroBlock;
   }
+  alignas(64) uint32_t state[5][Lanes];
+  for (int k = 0; k < 5; k++) {
+    for (int lane = 0; lane < Lanes; lane++) state[k][lane] = kInit[k];
+  }
+  for (uint32_t b = 0; b < blocks; b++) Compress(state, p.block[b]);
+  for (uint32_t lane = 0; lane < p.count; lane++) out.put(p.message[lane], state, lane);
+  p.count = 0;
 }
 
-// Sorts the messages by block count (a counting sort), hashes each class in groups, and the few
-// long ones singly.
+// Each message joins the pending lanes of its block count, which are hashed as soon as all Lanes
+// are taken, so no lane idles until the end, when the partly filled ones run; messages over
+// kMaxGroupedBlocks blocks (rare for shingles) are hashed one at a time. One pass, in order: no
+// sort by block count.
 template <int Lanes, void (*Compress)(uint32_t (&)[5][Lanes], const uint8_t* const*), TailFn Tail, class Out>
 void hash_many_grouped(const uint8_t* base, size_t base_size, const uint32_t* start, const uint32_t* length, size_t n,
                        Out out) {
   const uint8_t* readable_end = base + base_size;
-  constexpr uint32_t kClasses = kMaxGroupedBlocks + 2;  // 0 unused, 1 .. max, then "long"
-  thread_local std::vector<uint8_t> cls_buffer;
-  thread_local std::vector<uint32_t> order_buffer;
-  std::vector<uint8_t>& cls = cls_buffer;
-  std::vector<uint32_t>& order = order_buffer;
-  cls.resize(n);
-  order.resize(n);
-  size_t counts[kClasses] = {};
-  for (size_t i = 0; i < n; i++) {
-    cls[i] = static_cast<uint8_t>(std::min(block_count(length[i]), kMaxGroupedBlocks + 1));
-    counts[cls[i]]++;
-  }
-  size_t offsets[kClasses];
-  size_t fill[kClasses];
-  size_t sum = 0;
-  for (uint32_t b = 0; b < kClasses; b++) {
-    offsets[b] = fill[b] = sum;
-    sum += counts[b];
-  }
-  for (size_t i = 0; i < n; i++) order[fill[cls[i]]++] = static_cast<uint32_t>(i);
-  for (uint32_t b = 1; b <= kMaxGroupedBlocks; b++) {
-    hash_group<Lanes, Compress, Tail, Out>(base, readable_end, start, length, order.data() + offsets[b], counts[b], b, out);
-  }
+  Pending<Lanes> pending[kMaxGroupedBlocks + 1];  // by block count; [0] unused
   const HashFn single = best();
-  for (size_t k = offsets[kMaxGroupedBlocks + 1]; k < n; k++) out.put_single(order[k], single(base + start[order[k]], length[order[k]]));
+  for (size_t m = 0; m < n; m++) {
+    const uint32_t len = length[m];
+    const uint32_t blocks = block_count(len);
+    const uint8_t* data = base + start[m];
+    if (blocks > kMaxGroupedBlocks) {
+      out.put_single(m, single(data, len));
+      continue;
+    }
+    Pending<Lanes>& p = pending[blocks];
+    const uint32_t lane = p.count;
+    p.message[lane] = static_cast<uint32_t>(m);
+    const uint32_t full = len / 64;
+    uint8_t* tail = p.tail[lane];
+    Tail(data + 64 * full, len - 64 * full, len, tail, readable_end);
+    for (uint32_t b = 0; b < full; b++) p.block[b][lane] = data + 64 * b;
+    // One or two tail blocks (the same slot twice when one).
+    p.block[full][lane] = tail;
+    p.block[blocks - 1][lane] = tail + 64 * (blocks - 1 - full);
+    if (++p.count == Lanes) run_group<Lanes, Compress>(p, blocks, out);
+  }
+  for (uint32_t b = 1; b <= kMaxGroupedBlocks; b++) {
+    if (pending[b].count > 0) run_group<Lanes, Compress>(pending[b], b, out);
+  }
 }
 
 #if defined(SIEVE_X86)

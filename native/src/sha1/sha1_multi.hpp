@@ -1,5 +1,5 @@
 // Many SHA-1 messages at once. With AVX-512 (16 lanes) or AVX2 (8 lanes), one SIMD lane hashes
-// one message: messages are sorted by block count and hashed in groups of equal count, so no lane
+// one message: messages are gathered by block count and hashed in groups of equal count, so no lane
 // idles. Each block step loads one 64-byte block per lane and transposes them so that vector t
 // holds word t of every lane, then runs the 80 rounds on all lanes together. Without those features
 // (or for messages over 8 blocks) the messages are hashed one by one (SHA-NI or portable).
