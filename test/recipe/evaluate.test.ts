@@ -12,7 +12,7 @@ import { evaluateDocRule, evaluateLineRule } from '../../src/recipe/evaluate.js'
 import type { RuleMode, SignalCatalog } from '../../src/recipe/expression.js';
 import { catalogFromSpecs, parseRule } from '../../src/recipe/expression.js';
 import type { SignalSpec } from '../../src/signal.js';
-import { tempDir } from '../helpers.js';
+import { seededRandom, tempDir } from '../helpers.js';
 
 // --- a small in-memory batch --------------------------------------------------------------------
 
@@ -54,17 +54,6 @@ function columnsOf(rows: readonly Row[], nullsAsValid: readonly string[] = []): 
       });
       return { offsets, values: Float64Array.from(values) };
     },
-  };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -345,7 +334,7 @@ function evaluate(src: string, cols: RuleColumns, mode: RuleMode = 'doc', catalo
 
 describe('rule evaluation', () => {
   it('agrees with a naive per-row evaluator on many random expressions (seeded, with nulls)', () => {
-    const rng = mulberry32(20240611);
+    const rng = seededRandom(20240611);
     const rows = randomRows(rng, 300);
     const cols = columnsOf(rows, ['d_int']);
     const gen = new Gen(rng);
@@ -465,7 +454,7 @@ describe('rule evaluation', () => {
   });
 
   it('rejects columns that do not fit the rule', () => {
-    const rows = randomRows(mulberry32(7), 5);
+    const rows = randomRows(seededRandom(7), 5);
     const good = columnsOf(rows);
     const checked = parseRule('sum(l_a) > 0 and count(l_b > 1) > 0', CATALOG, 'doc');
     const code = (err: unknown, re: RegExp): boolean => err instanceof SieveError && err.code === 'E_INPUT_FIELD' && re.test(err.message);
@@ -485,7 +474,7 @@ describe('rule evaluation', () => {
   });
 
   it('does not write into the input columns', () => {
-    const rows = randomRows(mulberry32(3), 50);
+    const rows = randomRows(seededRandom(3), 50);
     const cols = columnsOf(rows);
     const f = cols.doc('d_f');
     const copy = Float64Array.from((f as { values: Float64Array }).values);

@@ -17,7 +17,7 @@ import { backendInfo, nativeRepetitionSums, unavailableBackends } from '../../sr
 import type { RepetitionSums } from '../../src/native.js';
 import { TextView } from '../../src/text/index.js';
 import type { WordVocabulary } from '../../src/text/index.js';
-import { shared, sieve, tempDir } from '../helpers.js';
+import { seededRandom, shared, sieve, tempDir } from '../helpers.js';
 
 type Vocabulary = Pick<WordVocabulary, 'ids' | 'counts' | 'lengths'>;
 
@@ -60,18 +60,6 @@ function vocabularyOf(ids: readonly number[], lengthOf: (id: number) => number =
   const counts = new Uint32Array(types);
   for (const id of ids) counts[id]++;
   return { ids: Uint32Array.from(ids), counts, lengths: Uint32Array.from({ length: types }, (_, id) => lengthOf(id)) };
-}
-
-/** mulberry32: a small seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `length` ids from `types` word types, with blocks of earlier text copied in so long repeats exist. */
@@ -163,7 +151,7 @@ describe('native repetition kernel', { skip }, () => {
   });
 
   it('equals the JS worst case, where every key hashes to one slot (multiplier 0)', () => {
-    const random = prng(31);
+    const random = seededRandom(31);
     for (let d = 0; d < 500; d++) {
       const ids = randomIds(random, Math.floor(random() * 300), 1 + Math.floor(random() * 12));
       assertSame(vocabularyOf(ids, (id) => 1 + (id % 5)), `doc ${d}: ${ids.join(' ')}`, 0);
@@ -171,7 +159,7 @@ describe('native repetition kernel', { skip }, () => {
   });
 
   it('documents over 65,536 words (their own buffers) between small ones (the thread buffers)', () => {
-    const random = prng(2024);
+    const random = seededRandom(2024);
     for (const length of [3000, 65_536, 10, 65_537, 300_000, 5, 40_000, 1_000_000, 2000]) {
       const ids = randomIds(random, length, 1 + Math.floor(random() * 2000));
       assertSame(vocabularyOf(ids, (id) => 1 + (id % 7)), `${length} words`);
@@ -180,7 +168,7 @@ describe('native repetition kernel', { skip }, () => {
 
   it('keeps sums above 2^32 exact: long words, many repeats', () => {
     // 200,000 words of up to 2^32 - 1 code points: totals near 2^49, n-gram numerators near 2^52.
-    const random = prng(77);
+    const random = seededRandom(77);
     const ids = randomIds(random, 200_000, 40);
     assertSame(vocabularyOf(ids, (id) => 0xffffffff - id * 1_000_003), 'long words');
     assertSame(vocabularyOf(new Array<number>(1_000).fill(0), () => 0xffffffff), 'one long word × 1,000');
@@ -210,7 +198,7 @@ describe('native repetition kernel', { skip }, () => {
   });
 
   it('runs in two worker threads at once, each loading the addon', async () => {
-    const random = prng(9);
+    const random = seededRandom(9);
     const vocabularies = Array.from({ length: 40 }, (_, d) => vocabularyOf(randomIds(random, d % 2 === 0 ? 80_000 : 500, 300)));
     const source = `
       const { parentPort, workerData } = require('node:worker_threads');

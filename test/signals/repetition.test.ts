@@ -16,7 +16,7 @@ import {
   repetitionScores,
 } from '../../signals/repetition.js';
 import { TextView, round8 } from '../../src/text/index.js';
-import { readJsonlGz, shared } from '../helpers.js';
+import { readJsonlGz, seededRandom, shared } from '../helpers.js';
 
 type Key = (typeof REPETITION_KEYS)[number];
 
@@ -92,18 +92,6 @@ function bruteDupe(words: readonly string[], n: number): number {
 
 function brute(words: readonly string[]): number[] {
   return [2, 3, 4].map((n) => bruteTop(words, n)).concat([5, 6, 7, 8, 9, 10].map((n) => bruteDupe(words, n)));
-}
-
-/** mulberry32: a small seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Already normalized words (lower case, no ASCII punctuation, NFD), with astral and combining
@@ -247,7 +235,7 @@ describe('degenerate texts', () => {
 
 describe('hash table', () => {
   it('keeps different n-grams apart when every key lands in the same slot', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     for (let d = 0; d < 300; d++) {
       const words = randomWords(random);
       const view = new TextView(words.join(' '));
@@ -256,7 +244,7 @@ describe('hash table', () => {
   });
 
   it('many distinct n-grams with few repeats, and many repeats, in one long document', () => {
-    const random = prng(99);
+    const random = seededRandom(99);
     // 60,000 words from 400 word types: nearly every 3-gram is distinct, nearly every 2-gram isn't;
     // then an 8,000-word block copied verbatim, so long repeats exist too.
     const words = Array.from({ length: 60_000 }, () => `t${Math.floor(random() * 400)}`);
@@ -268,7 +256,7 @@ describe('hash table', () => {
   });
 
   it('reused work buffers carry nothing from one document to the next, as they grow and shrink', () => {
-    const random = prng(5);
+    const random = seededRandom(5);
     for (const length of [3000, 10, 40_000, 300, 5, 2000]) {
       const words = Array.from({ length }, () => `v${Math.floor(random() * 50)}`);
       for (let k = 0; k < length / 20; k++) words.push(...words.slice(k * 7, k * 7 + 12));
@@ -278,7 +266,7 @@ describe('hash table', () => {
   });
 
   it('exact on 2,000 random documents from small vocabularies (seeded)', () => {
-    const random = prng(20240601);
+    const random = seededRandom(20240601);
     for (let d = 0; d < 2000; d++) {
       const words = randomWords(random);
       const text = words.join(' ');

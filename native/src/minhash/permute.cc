@@ -5,16 +5,9 @@
 #include "../common/cpu_features.hpp"
 #include "permutations.hpp"
 
-#if (defined(__x86_64__) || defined(_M_X64)) && !defined(SIEVE_PORTABLE_ONLY)
-#if defined(__GNUC__) && !defined(__clang__)
-// GCC 12's AVX-512 intrinsics seed results with _mm512_undefined_*(), which its own
-// -Wmaybe-uninitialized then reports inside our functions (a known false positive).
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
+#include "../common/x86_simd.hpp"
+#if defined(SIEVE_X86)
 #include <cpuid.h>
-#include <immintrin.h>
-#define SIEVE_X86 1
 #endif
 
 namespace sieve::minhash {
