@@ -32,9 +32,12 @@ program.exitOverride((err) => {
 
 try {
   // The one command named (global options take no value, so it is the first word that is no
-  // option); all of them when none is, for the help and for the unknown-command error.
-  const named = process.argv.slice(2).find((a) => !a.startsWith('-'));
-  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  // option); none for `--version` alone; all of them otherwise, for the help and for the
+  // unknown-command error.
+  const args = process.argv.slice(2);
+  const named = args.find((a) => !a.startsWith('-'));
+  const versionOnly = named === undefined && (args.includes('--version') || args.includes('-V')) && !args.includes('--help') && !args.includes('-h');
+  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : versionOnly ? [] : Object.keys(COMMANDS);
   for (const command of await Promise.all(wanted.map((name) => COMMANDS[name]()))) program.addCommand(command);
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -1,0 +1,33 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ROOT, sieve } from '../helpers.js';
+
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('sieve: commands load on demand (src/cli/main.ts)', () => {
+  it('--version prints the package version without loading any command', () => {
+    const r = sieve(['--version']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), VERSION);
+  });
+
+  it('--help lists every command; one named command gets its own help', () => {
+    const all = sieve(['--help']);
+    assert.equal(all.status, 0, all.stderr);
+    for (const name of ['signals', 'run', 'explain', 'dedup', 'report', 'dsir', 'worker', 'inspect', 'manifest', 'list-signals', 'doctor']) {
+      assert.match(all.stdout, new RegExp(`^  ${name}\\b`, 'm'), `${name} missing from sieve --help`);
+    }
+    const run = sieve(['--debug', 'run', '--help']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^Usage: sieve run \[options\] <recipe> <inputs\.\.\.>/m);
+  });
+
+  it('an unknown command is a usage error that lists the commands', () => {
+    const r = sieve(['nosuch']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown command 'nosuch'/);
+    assert.match(r.stderr, /^  dedup\b/m);
+  });
+});
