@@ -22,7 +22,7 @@ export async function shardResources(task: ShardInput): Promise<SignalResources>
 const ut1Cache = new Map<string, Promise<ReadonlyMap<string, number>>>();
 
 /** The UT1 map is large and the same for every shard: load it once per worker thread. */
-export function cachedUt1(dir: string): Promise<ReadonlyMap<string, number>> {
+function cachedUt1(dir: string): Promise<ReadonlyMap<string, number>> {
   let map = ut1Cache.get(dir);
   if (!map) {
     map = loadUt1Blacklist(dir);
