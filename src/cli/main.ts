@@ -30,17 +30,23 @@ program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
 
-try {
-  // The one command named (global options take no value, so it is the first word that is no
-  // option); none for `--version` alone; all of them otherwise, for the help and for the
-  // unknown-command error.
-  const args = process.argv.slice(2);
-  const named = args.find((a) => !a.startsWith('-'));
-  const versionOnly = named === undefined && (args.includes('--version') || args.includes('-V')) && !args.includes('--help') && !args.includes('-h');
-  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : versionOnly ? [] : Object.keys(COMMANDS);
-  for (const command of await Promise.all(wanted.map((name) => COMMANDS[name]()))) program.addCommand(command);
-  await program.parseAsync(process.argv);
-} catch (err) {
-  printError(err, program.opts<{ debug?: boolean }>().debug === true || process.argv.includes('--debug'));
-  process.exitCode = exitCodeFor(err);
+/** Parses the arguments and runs the one command they name; errors end here, printed, with the exit code set. */
+async function main(): Promise<void> {
+  try {
+    // The one command named (global options take no value, so it is the first word that is no
+    // option); none for `--version` alone; all of them otherwise, for the help and for the
+    // unknown-command error.
+    const args = process.argv.slice(2);
+    const named = args.find((a) => !a.startsWith('-'));
+    const versionOnly = named === undefined && (args.includes('--version') || args.includes('-V')) && !args.includes('--help') && !args.includes('-h');
+    const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : versionOnly ? [] : Object.keys(COMMANDS);
+    for (const command of await Promise.all(wanted.map((name) => COMMANDS[name]()))) program.addCommand(command);
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    printError(err, program.opts<{ debug?: boolean }>().debug === true || process.argv.includes('--debug'));
+    process.exitCode = exitCodeFor(err);
+  }
 }
+
+// Not awaited at the top level: the CLI bundle is CommonJS (see scripts/bundle-cli.mjs).
+void main();

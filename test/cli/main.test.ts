@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, sieve } from '../helpers.js';
@@ -29,5 +29,21 @@ describe('sieve: commands load on demand (src/cli/main.ts)', () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /unknown command 'nosuch'/);
     assert.match(r.stderr, /^  dedup\b/m);
+  });
+
+  it('compiles the bundle with a code cache per command, and replaces a cache the engine rejects', () => {
+    const dir = join(ROOT, 'dist', 'cli', '.code-cache');
+    const cacheOf = (command: string) => readdirSync(dir).filter((f) => f.startsWith(`${command}-`) && f.endsWith('.bin'));
+    // `list-signals` runs nothing in parallel with this test (the other tests here use --help and --version).
+    assert.equal(sieve(['list-signals']).status, 0);
+    const [file] = cacheOf('list-signals');
+    assert.ok(file, 'no cache written for list-signals');
+    const path = join(dir, file);
+    assert.ok(statSync(path).size > 100_000, 'the cache holds the compiled command');
+    writeFileSync(path, 'not a code cache');
+    const r = sieve(['list-signals']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /rps_doc_word_count/);
+    assert.ok(statSync(path).size > 100_000, 'the rejected cache was not replaced');
   });
 });
