@@ -56,9 +56,7 @@ export class RunObserver {
 
   /** Writes `distributions/<name>.json` and, when samples were asked for, `samples/<name>.jsonl.gz`. */
   async write(outDir: string, name: string): Promise<string[]> {
-    const outputs = [await this.#distributions.write(outDir, name)];
-    if (this.#samples.limit > 0) outputs.push(await this.#samples.write(outDir, name));
-    return outputs;
+    return Promise.all([this.#distributions.write(outDir, name), ...(this.#samples.limit > 0 ? [this.#samples.write(outDir, name)] : [])]);
   }
 
   #stepIndex(step: RuleStep): number {
