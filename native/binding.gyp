@@ -18,6 +18,7 @@
         "src/sha1/sha1.cc",
         "src/sha1/sha1_multi.cc",
         "src/text/scan.cc",
+        "src/text/utf8.cc",
         "src/text/vocabulary.cc",
         "src/xxhash/xxhash.cc"
       ],

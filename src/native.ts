@@ -57,6 +57,7 @@ interface NativeAddon {
   cudaLoad(libraryPath: string): CudaStatus;
   scanText?: NativeTextScan;
   vocabulary?: NativeVocabulary;
+  utf8String?: NativeUtf8String;
 }
 
 /**
@@ -93,10 +94,17 @@ export type NativeVocabulary = (
   lengths: Uint32Array,
 ) => number;
 
-/** The addon's text kernels, which `src/text` calls per document in place of its JS loops. */
+/**
+ * The addon's UTF-8 decoder (`native/src/text/utf8.hpp`): the string of `bytes[start, end)`, which the
+ * caller has checked is UTF-8, or null if it is not after all.
+ */
+export type NativeUtf8String = (bytes: Uint8Array, start: number, end: number) => string | null;
+
+/** The addon's text kernels, which `src/text` and `src/io` call per document in place of JS and V8's own. */
 export interface NativeText {
   readonly scanText: NativeTextScan;
   readonly vocabulary: NativeVocabulary;
+  readonly utf8String: NativeUtf8String;
 }
 
 /**
@@ -376,8 +384,10 @@ export function setNativeIsa(names: readonly string[] | undefined): Readonly<Rec
 export function nativeText(): NativeText | null {
   const addon = load().addon;
   // An addon built from older sources has no text kernels.
-  if (typeof addon?.scanText !== 'function' || typeof addon.vocabulary !== 'function' || choose().chosen === 'js') return null;
-  return { scanText: addon.scanText, vocabulary: addon.vocabulary };
+  if (typeof addon?.scanText !== 'function' || typeof addon.vocabulary !== 'function' || typeof addon.utf8String !== 'function' || choose().chosen === 'js') {
+    return null;
+  }
+  return { scanText: addon.scanText, vocabulary: addon.vocabulary, utf8String: addon.utf8String };
 }
 
 /** The permutation table compiled into the addon (a then b), or null without it. */

@@ -18,6 +18,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaLoad", Napi::Function::New(env, sieve::bindings::CudaLoad, "cudaLoad"));
   exports.Set("scanText", Napi::Function::New(env, sieve::bindings::ScanText, "scanText"));
   exports.Set("vocabulary", Napi::Function::New(env, sieve::bindings::Vocabulary, "vocabulary"));
+  exports.Set("utf8String", Napi::Function::New(env, sieve::bindings::Utf8String, "utf8String"));
   return exports;
 }
 

@@ -5,6 +5,7 @@ import { BatchCollector } from './batch-collector.js';
 import type { ByteSource } from './byte-source.js';
 import { createDocumentMaker } from './document-fields.js';
 import { DEFAULT_MAX_RECORD_BYTES, type ReadOptions } from './read-options.js';
+import { utf8Text } from './utf8-text.js';
 
 /**
  * Reads JSON lines (also Dolma and RPv2 document files): one object per line, blank lines ignored.
@@ -42,7 +43,7 @@ export async function* readJsonl(source: ByteSource, name: string, options: Read
         throw new SieveError('E_INPUT_ENCODING', 'invalid UTF-8', { location, severity: 'shard' });
       }
       let record: unknown;
-      const line = buf.toString('utf8', start, end);
+      const line = utf8Text(buf, start, end);
       try {
         record = JSON.parse(line);
       } catch (err) {

@@ -18,6 +18,7 @@
 #include "../sha1/sha1.hpp"
 #include "../sha1/sha1_multi.hpp"
 #include "../text/scan.hpp"
+#include "../text/utf8.hpp"
 #include "../text/vocabulary.hpp"
 #include "../xxhash/xxhash.hpp"
 
@@ -569,6 +570,32 @@ Napi::Value Vocabulary(const Napi::CallbackInfo& info) {
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());
   }
+}
+
+Napi::Value Utf8String(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  size_t length = 0;
+  const uint8_t* bytes = ScanArray<const uint8_t>(info, 0, "bytes", napi_uint8_array, "Uint8Array", 0, &length);
+  if (info.Length() < 3 || !info[1].IsNumber() || !info[2].IsNumber()) Fail(env, "start and end must be numbers");
+  const int64_t start = info[1].As<Napi::Number>().Int64Value();
+  const int64_t end = info[2].As<Napi::Number>().Int64Value();
+  if (start < 0 || end < start || static_cast<uint64_t>(end) > length) Fail(env, "start and end must lie within bytes");
+  const uint8_t* in = bytes + start;
+  const size_t n = static_cast<size_t>(end - start);
+  napi_value out;
+  // All ASCII: a one-byte string straight from the bytes.
+  if (text::ascii_prefix(in, n) == n) {
+    if (napi_create_string_latin1(env, reinterpret_cast<const char*>(in), n, &out) != napi_ok) throw Napi::Error::New(env, "could not create the string");
+    return Napi::Value(env, out);
+  }
+  thread_local std::vector<uint16_t> units;
+  if (units.size() < n) units.resize(n);
+  const size_t written = text::utf8_to_utf16(in, n, units.data());
+  if (written == SIZE_MAX) return env.Null();
+  if (napi_create_string_utf16(env, reinterpret_cast<const char16_t*>(units.data()), written, &out) != napi_ok) {
+    throw Napi::Error::New(env, "could not create the string");
+  }
+  return Napi::Value(env, out);
 }
 
 }  // namespace sieve::bindings

@@ -51,4 +51,8 @@ Napi::Value ScanText(const Napi::CallbackInfo& info);
 // Synchronous, like scanText.
 Napi::Value Vocabulary(const Napi::CallbackInfo& info);
 
+// utf8String(bytes: Uint8Array, start, end): the string of bytes[start, end), which must be valid
+// UTF-8 (the reader checks with isUtf8 first); null where it is not after all.
+Napi::Value Utf8String(const Napi::CallbackInfo& info);
+
 }  // namespace sieve::bindings
