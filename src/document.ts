@@ -10,6 +10,8 @@ export interface Document {
   readonly location: ErrorLocation;
   /** The input record as read (JSON lines with `keepRaw`), so kept documents are written back unchanged. */
   readonly raw?: string;
+  /** `raw`'s UTF-8 bytes, as read (JSON lines with `keepRaw`): written back without encoding the text again. */
+  readonly rawBytes?: Uint8Array;
   /** The field the text was taken from. */
   readonly textField?: string;
 }

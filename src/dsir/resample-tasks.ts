@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
 import { writeAtomically } from '../io/atomic-file.js';
-import { writeLines } from '../io/jsonl-writer.js';
+import { writeLines, type Line } from '../io/jsonl-writer.js';
 import type { ShardInput, TaskOutcome } from '../pipeline/run-shards.js';
 import type { ShardResult } from '../pipeline/shard-task.js';
 import { textFeatureBatch } from './features.js';
@@ -101,7 +101,8 @@ export async function runDsirKeysTask(task: DsirKeysTask): Promise<TaskOutcome<D
 }
 
 /** The input record as read (JSON lines), else the document as a JSON object. */
-function recordOf(doc: Document): string {
+function recordOf(doc: Document): string | Uint8Array {
+  if (doc.rawBytes !== undefined) return doc.rawBytes;
   if (doc.raw !== undefined) return doc.raw;
   return JSON.stringify({ id: doc.id, text: doc.text, ...(doc.url ? { url: doc.url } : {}), ...doc.meta }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
@@ -111,7 +112,7 @@ export async function runDsirSelectTask(task: DsirSelectTask): Promise<TaskOutco
   const counts = shardCounts(task, false);
   const output = join(KEPT_DIR, `${task.name}.jsonl.gz`);
   let kept = 0;
-  async function* chosen(): AsyncGenerator<string> {
+  async function* chosen(): AsyncGenerator<Line> {
     let position = 0;
     for await (const docs of shardDocuments(task, counts, true)) {
       for (const doc of docs) {

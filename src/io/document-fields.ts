@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Document } from '../document.js';
 import { SieveError, type ErrorLocation } from '../errors.js';
 import type { ReadOptions } from './read-options.js';
@@ -8,7 +9,7 @@ const DEFAULT_TEXT_FIELDS = ['text', 'raw_content'] as const;
 /** Turns parsed records into Documents, resolving text, id and url fields once per shard. */
 export interface DocumentMaker {
   /** Builds the document, or throws a SieveError (E_INPUT_FIELD) naming the missing field. */
-  make(record: Record<string, unknown>, location: ErrorLocation, index: number, raw?: string): Document;
+  make(record: Record<string, unknown>, location: ErrorLocation, index: number, raw?: Uint8Array): Document;
 }
 
 /**
@@ -61,7 +62,27 @@ export function createDocumentMaker(file: string, name: string, options: ReadOpt
       const meta: Record<string, unknown> = {};
       for (const key of Object.keys(record)) if (key !== textField) meta[key] = record[key];
       const url = typeof record.url === 'string' ? record.url : undefined;
-      return raw === undefined ? { id, text, url, meta, location, textField } : { id, text, url, meta, location, textField, raw };
+      return raw === undefined ? { id, text, url, meta, location, textField } : new RawDocument(id, text, url, meta, location, textField, raw);
     },
   };
+}
+
+/**
+ * A document whose record's bytes are kept (`keepRaw`): their text is decoded again only when asked
+ * for (a kept document whose text changed), so a batch holds no second copy of every record.
+ */
+class RawDocument implements Document {
+  constructor(
+    readonly id: string,
+    readonly text: string,
+    readonly url: string | undefined,
+    readonly meta: Readonly<Record<string, unknown>>,
+    readonly location: ErrorLocation,
+    readonly textField: string,
+    readonly rawBytes: Uint8Array,
+  ) {}
+
+  get raw(): string {
+    return Buffer.from(this.rawBytes.buffer, this.rawBytes.byteOffset, this.rawBytes.byteLength).toString('utf8');
+  }
 }

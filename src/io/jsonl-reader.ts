@@ -52,7 +52,7 @@ export async function* readJsonl(source: ByteSource, name: string, options: Read
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {
         throw new SieveError('E_INPUT_PARSE', 'expected a JSON object', { location, severity: 'shard', hint: Array.isArray(record) ? NOT_JSON_LINES_HINT : undefined });
       }
-      if (out.add(maker.make(record as Record<string, unknown>, location, index, keepRaw ? line : undefined))) yield out.take();
+      if (out.add(maker.make(record as Record<string, unknown>, location, index, keepRaw ? buf.subarray(start, end) : undefined))) yield out.take();
     } catch (err) {
       if (!(err instanceof SieveError)) throw err;
       if (out.reject(err)) yield out.take();

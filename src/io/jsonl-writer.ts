@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -30,10 +31,13 @@ export async function writeJsonl(path: string, records: AsyncIterable<unknown> |
   return writeLines(path, lines());
 }
 
+/** One serialised line: its text, or its UTF-8 bytes (a record read and written back unchanged, not encoded again). */
+export type Line = string | Uint8Array;
+
 /** Where joined lines go: a file, through a compressor or not. */
 interface LineSink {
   /** Takes `text`; resolves when more may be written. */
-  write(text: string): Promise<void>;
+  write(text: string | Buffer): Promise<void>;
   /** Resolves once everything is in the file. */
   end(): Promise<void>;
   /** Stops on a failure of the caller; resolves once the file is closed. */
@@ -41,7 +45,7 @@ interface LineSink {
 }
 
 /** Writes already serialised lines (a newline is added to each), compressed as the name says, atomically. */
-export async function writeLines(path: string, lines: AsyncIterable<string> | Iterable<string>): Promise<number> {
+export async function writeLines(path: string, lines: AsyncIterable<Line> | Iterable<Line>): Promise<number> {
   const compression = kindFromName(path)?.compression ?? 'none';
   return writeAtomically(path, async (tmp) => {
     const sink = compression === 'gzip' ? await gzipMembers(tmp) : streamSink(tmp, compression === 'zstd' ? createZstdCompressor() : undefined);
@@ -49,10 +53,10 @@ export async function writeLines(path: string, lines: AsyncIterable<string> | It
     let n = 0;
     // Lines go out joined, a chunk at a time: one write (and compressor job) per line would need
     // a turn of the event loop each.
-    let pending: string[] = [];
+    let pending: Line[] = [];
     let pendingLength = 0;
     const flush = (): Promise<void> => {
-      const text = pending.join('\n') + '\n';
+      const text = joinLines(pending);
       pending = [];
       pendingLength = 0;
       return sink.write(text);
@@ -72,6 +76,16 @@ export async function writeLines(path: string, lines: AsyncIterable<string> | It
     await sink.end();
     return n;
   });
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** The lines, each ended by a newline: a string while they all are, else bytes. */
+function joinLines(lines: readonly Line[]): string | Buffer {
+  if (lines.every((l) => typeof l === 'string')) return lines.join('\n') + '\n';
+  const parts: Uint8Array[] = [];
+  for (const line of lines) parts.push(typeof line === 'string' ? Buffer.from(line, 'utf8') : line, NEWLINE);
+  return Buffer.concat(parts);
 }
 
 /** A sink through a stream pipeline: the file, after `compressor` if given. */

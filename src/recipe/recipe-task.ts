@@ -10,7 +10,7 @@ import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
 import { DuplicateIdCounter, type DuplicateIds } from '../io/duplicate-ids.js';
-import { writeLines } from '../io/jsonl-writer.js';
+import { writeLines, type Line } from '../io/jsonl-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import { RejectionLog } from '../pipeline/rejection-log.js';
 import { documentLanguage, failure, shardResources } from '../pipeline/shard-common.js';
@@ -173,7 +173,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     const stop = task.stop ? new Int32Array(task.stop) : undefined;
     const slot = (task.slot ?? 0) * 2;
     const lang = (d: Document) => documentLanguage(d, task.lang ?? recipe.lang, resources);
-    async function* keptRecords(): AsyncGenerator<string> {
+    async function* keptRecords(): AsyncGenerator<Line> {
       for await (const batch of stageInput(task, lang, resources, rejections, dropped, ids)) {
         if (stop && Atomics.load(stop, 0) !== 0) throw new SieveError('E_WORKER', 'cancelled: another shard failed');
         let states = batch;
@@ -351,8 +351,9 @@ function applyKeepLines(step: RuleStep, states: DocumentState[], dropped: Record
 }
 
 /** The input record as it was, with only the text replaced when lines were dropped. */
-function keptRecord(s: DocumentState): string {
+function keptRecord(s: DocumentState): string | Uint8Array {
   const doc = s.doc;
+  if (!s.changed && doc.rawBytes !== undefined) return doc.rawBytes;
   if (doc.raw !== undefined && !s.changed) return doc.raw;
   if (doc.raw !== undefined && doc.textField) {
     const record = JSON.parse(doc.raw) as Record<string, unknown>;

@@ -55,6 +55,17 @@ describe('writers', () => {
     assert.equal(gunzipSync(readFileSync(join(dir, 'empty.jsonl.gz'))).length, 0);
   });
 
+  it('writes lines given as bytes as they are, between lines given as text', async () => {
+    const dir = tempDir('writers-bytes');
+    const written = lines(150, 5_000);
+    const mixed = written.map((l, i) => (i % 3 === 0 ? Buffer.from(l, 'utf8') : l));
+    for (const name of ['mixed.jsonl.gz', 'mixed.jsonl']) {
+      assert.equal(await writeLines(join(dir, name), mixed), written.length);
+      const bytes = readFileSync(join(dir, name));
+      assert.equal((name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'), written.join('\n') + '\n');
+    }
+  });
+
   it('leaves no file behind when the lines fail midway', async () => {
     const dir = tempDir('writers-gz-fail');
     const path = join(dir, 'broken.jsonl.gz');
