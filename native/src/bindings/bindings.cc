@@ -449,6 +449,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   paths.Set("minhash", std::string(sha1::best_many_name()) + " + " + minhash::best_permute_name());
   paths.Set("dsir", "portable");
   paths.Set("xxhash64", "portable");
+  paths.Set("scanText", text::scan_path_name());
   out.Set("paths", paths);
 #if defined(__clang__)
   out.Set("compiler", std::string("clang ") + __clang_version__);
