@@ -120,7 +120,8 @@ interface NativeSignatures {
 
 interface AddonInfo {
   readonly features: readonly string[];
-  readonly paths: Readonly<Record<KernelName, string>>;
+  /** The code path of each hashing kernel, and of the text scan (`scanText`, absent from older builds). */
+  readonly paths: Readonly<Record<KernelName, string>> & { readonly scanText?: string };
   readonly compiler: string;
   readonly arch: string;
   readonly cudaAbi: number;
@@ -367,7 +368,7 @@ export function backendInfo(): BackendInfo {
 
 /**
  * Test hook: restricts the addon's SIMD paths to the named CPU features (`sha-ni`, `avx2`,
- * `avx512f`; `[]` = portable code), so one machine can check every path. Returns the paths now in
+ * `avx512f`, `avx512bw`, `avx512vbmi2`; `[]` = portable code), so one machine can check every path. Returns the paths now in
  * use, or null without the addon. Pass `undefined` to restore everything cpuid found.
  */
 export function setNativeIsa(names: readonly string[] | undefined): Readonly<Record<string, string>> | null {

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,11 +7,11 @@ import { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 
 import { readDocuments } from '../../src/io/read-documents.js';
-import { nativeText, unavailableBackends } from '../../src/native.js';
+import { backendInfo, nativeText, setNativeIsa, unavailableBackends } from '../../src/native.js';
 import { scanText, scanTextJs, scanTextNative } from '../../src/text/scan.js';
 import { scanVocabulary, scanVocabularyNative } from '../../src/text/text-view.js';
 import type { WordVocabulary } from '../../src/text/text-view.js';
-import { ROOT, shared } from '../helpers.js';
+import { ROOT, seededRandom, shared } from '../helpers.js';
 
 /*
  * The addon's scan and vocabulary (native/src/text) against the JS ones, field by field: on every
@@ -144,6 +144,77 @@ describe('native scanText and vocabulary: equal to the JS ones', { skip }, () =>
     assert.throws(() => vocabulary('ab cd', new Uint32Array([3, 1]), false, out(), out(), out(), out(), out()), /outside the text/);
     assert.throws(() => vocabulary('ab cd', new Uint32Array([0, 3, 6]), false, new Uint32Array(1), out(), out(), out(), out()), /ids must have/);
   });
+});
+
+/** A text of `n` units drawn from `alphabet` (one unit per entry) by the seeded generator `random`. */
+function randomText(random: () => number, n: number, alphabet: readonly string[]): string {
+  let s = '';
+  for (let k = 0; k < n; k++) s += alphabet[Math.floor(random() * alphabet.length)];
+  return s;
+}
+
+/*
+ * The native scan handles runs of ASCII units in blocks of 64 where the CPU allows (AVX-512 VBMI2),
+ * unit by unit elsewhere: both paths, forced in turn, against the JS scan, at the block edges.
+ */
+const BLOCK = 64;
+const ASCII_WORDS = ['a', 'B', 'cd', 'Ef', 'x9', '42', ' ', '  ', '\n', '\t', '.', ',', '!?', '_', '-', "'", '\r\n', '\u0001', '\u007f', 'ZZ'];
+/** Non-ASCII units of each handling: inert (punctuation, CJK), written as expansions, unknown on first sight, surrogates. */
+const NON_ASCII = ['\u2019', '\u65e5', 'é', 'É', '\u00a0', '\u3000', '\u0301', 'Σ', '\ud83d\ude00', '\ud83d', '\ue000', '\u0100'];
+
+describe('native scanText: every ISA path, at the edges of its blocks', { skip }, () => {
+  after(() => setNativeIsa(undefined));
+  const features = backendInfo().cpuFeatures;
+  const levels: { readonly label: string; readonly isa: readonly string[] | undefined; readonly path: RegExp }[] = [
+    { label: 'portable code', isa: [], path: /^portable$/ },
+    ...(features.includes('avx512vbmi2')
+      ? [{ label: 'AVX-512 VBMI2 blocks', isa: ['avx2', 'avx512f', 'avx512bw', 'avx512vbmi2'], path: /^avx512vbmi2/ }]
+      : []),
+    // Everything but VBMI2 takes the portable path.
+    ...(features.includes('avx512bw') ? [{ label: 'AVX-512 BW without VBMI2', isa: ['avx2', 'avx512f', 'avx512bw'], path: /^portable$/ }] : []),
+  ];
+
+  for (const { label, isa, path } of levels) {
+    it(`${label}: lengths around the block, whitespace only, and tokens, words and lines across block edges`, () => {
+      const paths = setNativeIsa(isa);
+      assert.ok(paths);
+      assert.match(paths.scanText ?? '', path);
+      const random = seededRandom(7);
+      const cases = ['', ' ', '\n', 'a'];
+      for (let n = 1; n <= 3 * BLOCK + 2; n++) {
+        cases.push(randomText(random, n, ASCII_WORDS).slice(0, n));
+        cases.push(' '.repeat(n), '\n'.repeat(n), 'a'.repeat(n), '.'.repeat(n), 'A.'.repeat(n).slice(0, n), `  ${'w'.repeat(n)}  `, `\n${'ab '.repeat(n)}\n`);
+      }
+      // A line feed, a space, a class change and a word start at every position of two blocks.
+      for (let p = 0; p < 2 * BLOCK + 1; p++) {
+        const base = 'word '.repeat(30);
+        for (const unit of ['\n', ' ', '.', 'Q', '7']) cases.push(base.slice(0, p) + unit + base.slice(p + 1));
+      }
+      for (let k = 0; k < 200; k++) cases.push(randomText(random, 1 + Math.floor(random() * 400), ASCII_WORDS));
+      for (const s of cases) sameScan(s, `${label}: ${JSON.stringify(s.slice(0, 80))} (${s.length})`);
+    });
+
+    it(`${label}: a non-ASCII unit at every position of a block, alone and in runs`, () => {
+      assert.ok(setNativeIsa(isa));
+      const random = seededRandom(11);
+      const base = randomText(random, 3 * BLOCK, ASCII_WORDS).slice(0, 3 * BLOCK);
+      for (const unit of NON_ASCII) {
+        for (let p = 0; p <= 2 * BLOCK; p++) {
+          sameScan(base.slice(0, p) + unit + base.slice(p), `${label}: U+${unit.charCodeAt(0).toString(16)} at ${p}`);
+          sameScan(`${base.slice(0, p)}${unit.repeat(1 + (p % 70))} ${base.slice(p)}`, `${label}: a run of U+${unit.charCodeAt(0).toString(16)} at ${p}`);
+        }
+      }
+      const mixed = [...ASCII_WORDS, ...NON_ASCII];
+      for (let k = 0; k < 300; k++) sameScan(randomText(random, 1 + Math.floor(random() * 300), mixed), `${label}: mixed text ${k}`);
+    });
+
+    it(`${label}: every document of web_docs.jsonl.gz`, async () => {
+      assert.ok(setNativeIsa(isa));
+      for await (const batch of readDocuments(shared('corpus', 'web', 'web_docs.jsonl.gz'))) {
+        for (const doc of batch.documents) sameScan(doc.text, `${label}: ${doc.id}`);
+      }
+    });
+  }
 });
 
 /** The built scan module, which worker threads load (tsx does not reach into them). */

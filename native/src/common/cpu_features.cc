@@ -20,6 +20,7 @@ Features probe() {
   __get_cpuid(1, &a, &b, &c, &d);
   f.ssse3 = (c >> 9) & 1u;
   f.sse41 = (c >> 19) & 1u;
+  const bool popcnt = (c >> 23) & 1u;
   const bool osxsave = (c >> 27) & 1u;
   const bool avx = (c >> 28) & 1u;
   unsigned long long xcr0 = 0;
@@ -36,6 +37,8 @@ Features probe() {
     f.avx2 = ((b >> 5) & 1u) && avx && ymm_state;
     f.avx512f = ((b >> 16) & 1u) && f.avx2 && zmm_state;
     f.avx512bw = ((b >> 30) & 1u) && f.avx512f;
+    const bool bmi = ((b >> 3) & 1u) && ((b >> 8) & 1u) && popcnt;
+    f.avx512vbmi2 = ((c >> 1) & 1u) && ((c >> 6) & 1u) && bmi && f.avx512bw;
   }
 #endif
   return f;
@@ -61,6 +64,7 @@ std::vector<std::string> detected_names() {
   if (f.avx2) names.emplace_back("avx2");
   if (f.avx512f) names.emplace_back("avx512f");
   if (f.avx512bw) names.emplace_back("avx512bw");
+  if (f.avx512vbmi2) names.emplace_back("avx512vbmi2");
   return names;
 }
 
@@ -87,6 +91,9 @@ void allow_only(const std::vector<std::string>& names) {
   f.avx512f = f.avx512f && f.avx2;
   for (const std::string& n : names) {
     if (n == "avx512bw") f.avx512bw = d.avx512bw && f.avx512f;
+  }
+  for (const std::string& n : names) {
+    if (n == "avx512vbmi2") f.avx512vbmi2 = d.avx512vbmi2 && f.avx512bw;
   }
   std::lock_guard<std::mutex> lock(g_mutex);
   g_enabled = f;

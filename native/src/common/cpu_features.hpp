@@ -15,6 +15,9 @@ struct Features {
   bool avx2 = false;     // AVX2 with OS-enabled YMM state
   bool avx512f = false;  // AVX-512F with OS-enabled ZMM state
   bool avx512bw = false; // AVX-512BW (byte shuffles on ZMM), with avx512f
+  // AVX-512 VBMI and VBMI2 (byte permutes across ZMM, word compress), with avx512bw, BMI1/2 and
+  // POPCNT (mask walking).
+  bool avx512vbmi2 = false;
 };
 
 // What cpuid reports (cached after the first call).
@@ -27,7 +30,7 @@ std::vector<std::string> detected_names();
 Features enabled();
 
 // Restricts the kernels to a subset of the detected features (tests use it to run every path on
-// one machine). Names: "sha-ni", "avx2", "avx512f", "avx512bw"; an empty list means plain portable
+// one machine). Names: "sha-ni", "avx2", "avx512f", "avx512bw", "avx512vbmi2"; an empty list means plain portable
 // code.
 void allow_only(const std::vector<std::string>& names);
 

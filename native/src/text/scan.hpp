@@ -80,4 +80,7 @@ struct Result {
 // outside its table.
 Result scan(const uint16_t* text, uint32_t n, const Tables& tables, const Output& out, std::vector<uint16_t>& units);
 
+// The code path `scan` takes for runs of ASCII units on this CPU (within cpu::allow_only).
+const char* scan_path_name();
+
 }  // namespace sieve::text
