@@ -78,21 +78,25 @@ class SoftmaxLayer extends VectorOutputLayer {
   }
 }
 
-/** fastText's sigmoid lookup table (513 float32 entries over [-8, 8]), as `Loss` builds it. */
-const SIGMOID_TABLE = (() => {
-  const table = new Float32Array(SIGMOID_TABLE_SIZE + 1);
-  for (let i = 0; i <= SIGMOID_TABLE_SIZE; i++) {
-    const x = f32(f32((i * 2 * MAX_SIGMOID) / SIGMOID_TABLE_SIZE) - MAX_SIGMOID);
-    table[i] = 1 / (1 + expf(-x));
+let sigmoidTable: Float32Array | undefined;
+
+/** fastText's sigmoid lookup table (513 float32 entries over [-8, 8]), as `Loss` builds it; on first use (~2 ms). */
+function sigmoidEntries(): Float32Array {
+  if (sigmoidTable === undefined) {
+    sigmoidTable = new Float32Array(SIGMOID_TABLE_SIZE + 1);
+    for (let i = 0; i <= SIGMOID_TABLE_SIZE; i++) {
+      const x = f32(f32((i * 2 * MAX_SIGMOID) / SIGMOID_TABLE_SIZE) - MAX_SIGMOID);
+      sigmoidTable[i] = 1 / (1 + expf(-x));
+    }
   }
-  return table;
-})();
+  return sigmoidTable;
+}
 
 /** fastText `Loss::sigmoid`: the table entry below `x`, 0 under -8, 1 over 8. */
 function tableSigmoid(x: number): number {
   if (x < -MAX_SIGMOID) return 0;
   if (x > MAX_SIGMOID) return 1;
-  return SIGMOID_TABLE[Math.trunc(f32(f32(f32(f32(x + MAX_SIGMOID) * SIGMOID_TABLE_SIZE) / MAX_SIGMOID) / 2))];
+  return sigmoidEntries()[Math.trunc(f32(f32(f32(f32(x + MAX_SIGMOID) * SIGMOID_TABLE_SIZE) / MAX_SIGMOID) / 2))];
 }
 
 /** fastText `OneVsAllLoss` / `NegativeSamplingLoss`: an independent sigmoid per label. */

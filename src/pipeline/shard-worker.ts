@@ -3,8 +3,13 @@ import { runDsirFeaturesTask, type DsirFeaturesTask } from '../dsir/features-tas
 import { runDsirKeysTask, runDsirSelectTask, type DsirKeysResult, type DsirKeysTask, type DsirSelectResult, type DsirSelectTask } from '../dsir/resample-tasks.js';
 import { runExplainTask, type ExplainShardResult, type ExplainTask } from '../recipe/explain.js';
 import { runRecipeTask, type RecipeShardResult, type RecipeTask } from '../recipe/recipe-task.js';
+import * as kept from '../recipe/kept-signals.js';
+import * as precomputed from '../recipe/precomputed.js';
+import { provideSignalFileModules } from '../recipe/signal-files.js';
 import type { TaskOutcome } from './run-shards.js';
 import { runShardTask, type ShardResult, type ShardTask } from './shard-task.js';
+
+provideSignalFileModules({ kept, precomputed });
 
 /** The tasks worker threads run, told apart by `kind`. */
 export type WorkerTask = ShardTask | RecipeTask | ExplainTask | DedupKeysTask | DsirFeaturesTask | DsirKeysTask | DsirSelectTask;

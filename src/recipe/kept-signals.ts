@@ -6,11 +6,18 @@ import { writeParquet } from '../io/parquet-writer.js';
 import { SIGNALS_ROW_GROUP_SIZE } from '../pipeline/shard-task.js';
 import type { DocumentState } from './document-columns.js';
 
+/** Where `--keep-signals` puts the kept documents' signals, batch by batch. */
+export interface KeptSignalsWriter {
+  add(states: readonly DocumentState[]): void;
+  close(): Promise<void>;
+  abort(err: unknown): Promise<void>;
+}
+
 /**
  * `--keep-signals`: the signals of each batch's kept documents go to the Parquet writer while the
  * kept records are written, so no more than a batch of them is held.
  */
-export function keptSignalsWriter(path: string, names: readonly string[]): { add(states: readonly DocumentState[]): void; close(): Promise<void>; abort(err: unknown): Promise<void> } {
+export function keptSignalsWriter(path: string, names: readonly string[]): KeptSignalsWriter {
   const builder = signalBuilder(names);
   const queue = new AsyncQueue<RecordBatch>();
   let empty = true;

@@ -20,8 +20,9 @@ import type { SignalResources } from '../signal.js';
 import { DocumentState, documentColumns, keepLines } from './document-columns.js';
 import { evaluateDocRule, evaluateLineRule } from './evaluate.js';
 import { catalogFromSpecs, type SignalCatalog } from './expression.js';
-import { findSignalsFile, loadPrecomputed, type PrecomputedSignals } from './precomputed.js';
-import { keptSignalsWriter } from './kept-signals.js';
+import type { PrecomputedSignals } from './precomputed.js';
+import type { KeptSignalsWriter } from './kept-signals.js';
+import { signalFileModules } from './signal-files.js';
 import { parseRecipe, type GlobalStep, type Recipe, type RuleStep } from './recipe.js';
 import { RunObserver } from './run-observer.js';
 import { readStaged, stagedLine } from './staged-documents.js';
@@ -159,15 +160,17 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   // --keep-signals stores every rule's signals, computed on the final text.
   const signalNames = [...new Set(allRules.flatMap((s) => [...s.rule.signals]))];
   let precomputed: PrecomputedSignals | undefined;
-  const signalsOut = task.keepSignals && !task.next ? keptSignalsWriter(join(task.outDir, signalsPath), signalNames) : undefined;
+  let signalsOut: KeptSignalsWriter | undefined;
   const dedup = task.next?.dedup;
   const keyer = dedup ? new ShardKeyer(dedup.workDir, dedup.shard, dedup.spec, getBackend()) : undefined;
   const dsirCounts = task.next?.dsirCounts;
   const rawCounts = dsirCounts ? emptyCounts(dsirCounts.spec) : undefined;
   try {
     const resources = await shardResources(task);
-    const signalsFile = task.signalSources ? findSignalsFile(task.signalSources, task.name) : undefined;
-    precomputed = signalsFile ? await loadPrecomputed(signalsFile) : undefined;
+    const files = task.signalSources || task.keepSignals ? await signalFileModules() : undefined;
+    if (files && task.keepSignals && !task.next) signalsOut = files.kept.keptSignalsWriter(join(task.outDir, signalsPath), signalNames);
+    const signalsFile = files && task.signalSources ? files.precomputed.findSignalsFile(task.signalSources, task.name) : undefined;
+    precomputed = files && signalsFile ? await files.precomputed.loadPrecomputed(signalsFile) : undefined;
     const prefill = precomputed ? prefiller(precomputed, signalNames) : undefined;
     const progress = task.progress ? new Float64Array(task.progress) : undefined;
     const stop = task.stop ? new Int32Array(task.stop) : undefined;

@@ -2,6 +2,7 @@
 
 export {
   PY_WHITESPACE_CLASS,
+  PY_WHITESPACE_CODE_POINTS,
   PY_SPACE_UNIT,
   isPyWhitespace,
   pySplit,

@@ -10,7 +10,7 @@
  * (final sigma) only looks through case-ignorable characters, which no whitespace character is.
  */
 
-import { isPyWhitespace } from './python.js';
+import { PY_WHITESPACE_CODE_POINTS } from './python.js';
 
 const KEEP = 0;
 /** `UNIT_CLASS` of the ASCII punctuation that normalization deletes. */
@@ -29,7 +29,7 @@ export const UNIT_CLASS: Uint8Array = (() => {
   table.fill(KEEP, 0, 0x80);
   const punctuation = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
   for (let i = 0; i < punctuation.length; i++) table[punctuation.charCodeAt(i)] = PUNCT;
-  for (let c = 0; c < 0x10000; c++) if (isPyWhitespace(c)) table[c] = SPACE;
+  for (const c of PY_WHITESPACE_CODE_POINTS) table[c] = SPACE;
   return table;
 })();
 

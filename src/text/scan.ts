@@ -8,8 +8,8 @@
 import { Buffer } from 'node:buffer';
 import { nativeText } from '../native.js';
 import type { NativeTextScan } from '../native.js';
-import { PUNCT, SPACE, UNIT_CLASS, normalize } from './normalize.js';
-import { isPyNumericChar } from './python.js';
+import { PUNCT, UNIT_CLASS, normalize } from './normalize.js';
+import { PY_WHITESPACE_CODE_POINTS, isPyNumericChar } from './python.js';
 import { TOKEN_CLASS, codePointBits, unitBits, unknownBits } from './tokenize.js';
 import type { RawScan } from './tokenize.js';
 
@@ -78,17 +78,15 @@ const WRITE_CLASS: Uint8Array = (() => {
   const table = new Uint8Array(0x10000);
   for (let c = 0; c < 0x80; c++) table[c] = UNIT_CLASS[c] === PUNCT ? W_PUNCT : W_KEEP | (isPyNumericChar(c) ? W_NUMERIC : 0);
   // Only the units up to 0x7f are fully known up front; 0x80 and above are classified on first sight.
-  for (let c = 0; c < 0x10000; c++) if (UNIT_CLASS[c] === SPACE) table[c] = W_SPACE;
+  for (const c of PY_WHITESPACE_CODE_POINTS) table[c] = W_SPACE;
   table.fill(W_KEEP | W_EXPAND | W_SURROGATE, 0xd800, 0xe000);
   return table;
 })();
 
-/** Lower case of each ASCII unit (A–Z to a–z); every other unit maps to itself. */
-const LOWERED: Uint16Array = (() => {
-  const table = new Uint16Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) table[c] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
-  return table;
-})();
+/** Lower case of an ASCII unit (A–Z to a–z); every other unit maps to itself. */
+function lowered(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+}
 
 /*
  * The expansions of the non-inert units classified so far: unit c's is `expansionUnits[EXPANSION_AT[c],
@@ -249,22 +247,22 @@ function reserve(n: number): void {
 
 /**
  * Per UTF-16 unit, what the scan needs of it in one table read: its token bits (`UNIT_BITS`) in bits
- * 0–7, its `WRITE_CLASS` bits in bits 8–15, and the unit written for it if inert (`LOWERED`) in bits
+ * 0–7, its `WRITE_CLASS` bits in bits 8–15, and the unit written for it if inert (`lowered`) in bits
  * 16–31; 0 until known (always, for surrogates).
  */
 const UNIT_BOTH = new Uint32Array(0x10000);
-for (let c = 0; c < 0x80; c++) UNIT_BOTH[c] = (unitBits(c) | (WRITE_CLASS[c] << 8) | (LOWERED[c] << 16)) >>> 0;
+for (let c = 0; c < 0x80; c++) UNIT_BOTH[c] = (unitBits(c) | (WRITE_CLASS[c] << 8) | (lowered(c) << 16)) >>> 0;
 
 /** `UNIT_BOTH` of the unit `c` at `i` of `s`, worked out and (but for surrogates) memoised. */
 function unitBoth(s: string, i: number, c: number): number {
   if (c < 0xd800 || c > 0xdfff) return bmpBoth(c);
-  return (unknownBits(s, i, c) | (WRITE_CLASS[c] << 8) | (LOWERED[c] << 16)) >>> 0;
+  return (unknownBits(s, i, c) | (WRITE_CLASS[c] << 8) | (lowered(c) << 16)) >>> 0;
 }
 
 /** `UNIT_BOTH` of the unit `c`, no surrogate, worked out and memoised. */
 function bmpBoth(c: number): number {
   const k = WRITE_CLASS[c] !== 0 ? WRITE_CLASS[c] : (WRITE_CLASS[c] = classifyWrite(c));
-  return (UNIT_BOTH[c] = (unitBits(c) | (k << 8) | (LOWERED[c] << 16)) >>> 0);
+  return (UNIT_BOTH[c] = (unitBits(c) | (k << 8) | (lowered(c) << 16)) >>> 0);
 }
 
 /** Both texts of one raw text (see the module comment). */

@@ -2,7 +2,9 @@ import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 
 import {
+  PY_SPACE_UNIT,
   PY_WHITESPACE_CLASS,
+  PY_WHITESPACE_CODE_POINTS,
   codePointLength,
   isPyLowerOrTitleChar,
   isPyNumericChar,
@@ -80,6 +82,9 @@ describe('Python whitespace', () => {
       assert.equal(isPyWhitespace(cp), expected.has(cp), `U+${cp.toString(16)}`);
     }
     for (const cp of [0x10000, 0x1f600, 0x10ffff]) assert.equal(isPyWhitespace(cp), false);
+    // The list the per-unit tables are filled from, and the table itself.
+    assert.deepEqual([...PY_WHITESPACE_CODE_POINTS].sort((a, b) => a - b), PY_WS_CODE_POINTS);
+    for (let cp = 0; cp <= 0xffff; cp++) assert.equal(PY_SPACE_UNIT[cp], expected.has(cp) ? 1 : 0, `U+${cp.toString(16)}`);
   });
 
   it('U+1C..1F and U+85 are whitespace, U+FEFF is not; NBSP, U+2028, U+3000 are', () => {
