@@ -92,6 +92,8 @@ export type NativeVocabulary = (
   unitLengths: Uint32Array,
   counts: Uint32Array,
   lengths: Uint32Array,
+  /** Tests only: ANDed into every word's hash (0 makes all words collide). */
+  hashMask?: number,
 ) => number;
 
 /**

@@ -136,6 +136,63 @@ describe('native scanText and vocabulary: equal to the JS ones', { skip }, () =>
     }
   });
 
+  it('vocabulary: words of 1 to 40 units, around the 4-unit lanes and the 12 units read at once, the last one at the text\'s end', () => {
+    const vocabulary = nativeText()?.vocabulary;
+    assert.ok(vocabulary);
+    /** The native vocabulary of `text` split at `wordStarts`, hashed with `hashMask`, as `fields` gives it. */
+    const nativeFields = (text: string, wordStarts: Uint32Array, surrogates: boolean, hashMask?: number): unknown => {
+      const words = wordStarts.length - 1;
+      const [ids, firstStarts, unitLengths, counts, lengths] = Array.from({ length: 5 }, () => new Uint32Array(words));
+      const distinct = vocabulary(text, wordStarts, surrogates, ids, firstStarts, unitLengths, counts, lengths, hashMask);
+      const units = unitLengths.slice(0, distinct);
+      const starts = firstStarts.slice(0, distinct);
+      const wordList = Array.from(units, (length, id) => text.slice(starts[id], starts[id] + length));
+      return { ids, counts: counts.slice(0, distinct), lengths: surrogates ? lengths.slice(0, distinct) : units, firstStarts: starts, unitLengths: units, words: wordList };
+    };
+    const random = seededRandom(7);
+    for (let length = 1; length <= 40; length++) {
+      const base = Array.from({ length }, (_, k) => String.fromCharCode(97 + ((k * 7) % 26))).join('');
+      // Equal words, and words that differ from them in one unit (first, last, at a lane seam) or
+      // by one unit more or less, or by a NUL unit (which masking must not confuse with the end).
+      const variants = [base, `${base}\0`, `${base}x`];
+      if (length > 1) variants.push(base.slice(0, -1));
+      for (const at of [0, 3, 4, 7, 8, 11, 12, 13, 15, 16, length - 1]) {
+        if (at >= 0 && at < length) variants.push(`${base.slice(0, at)}Z${base.slice(at + 1)}`);
+      }
+      const picks = Array.from({ length: 60 }, () => variants[Math.floor(random() * variants.length)]);
+      for (const last of [base, `${base}\0`, `${base.slice(0, -1)}\ud83d\ude00`]) {
+        const words = [...picks, ...variants, last];
+        const text = words.join(' ');
+        const wordStarts = new Uint32Array(words.length + 1);
+        for (let w = 0; w < words.length; w++) wordStarts[w + 1] = wordStarts[w] + words[w].length + 1;
+        const surrogates = /[\ud800-\udfff]/.test(text);
+        const expected = fields(scanVocabulary(text, wordStarts, surrogates));
+        const what = `length ${length}, last ${JSON.stringify(last)}`;
+        assert.deepStrictEqual(nativeFields(text, wordStarts, surrogates), expected, what);
+        // Every word in one hash: each probe walks past the other words and compares their units.
+        assert.deepStrictEqual(nativeFields(text, wordStarts, surrogates, 0), expected, `${what}, one hash`);
+        // The text alone, so that the last word ends where the text does.
+        const alone = new Uint32Array([0, last.length + 1]);
+        assert.deepStrictEqual(nativeFields(last, alone, surrogates), fields(scanVocabulary(last, alone, surrogates)), `${what}, alone`);
+      }
+    }
+    // Enough distinct words, all in one hash, to grow the table: the moved ids keep apart too.
+    const words = Array.from({ length: 6000 }, (_, k) => `w${(k * 7) % 3000}${'y'.repeat(k % 17)}`);
+    const text = words.join(' ');
+    const wordStarts = new Uint32Array(words.length + 1);
+    for (let w = 0; w < words.length; w++) wordStarts[w + 1] = wordStarts[w] + words[w].length + 1;
+    assert.deepStrictEqual(nativeFields(text, wordStarts, false, 0), fields(scanVocabulary(text, wordStarts, false)), 'growth, one hash');
+  });
+
+  it('vocabulary: empty words (which normalized texts never have) are one word, at the text\'s end too', () => {
+    const vocabulary = nativeText()?.vocabulary;
+    assert.ok(vocabulary);
+    const [ids, firstStarts, unitLengths, counts] = Array.from({ length: 4 }, () => new Uint32Array(4));
+    // 'a', '', 'a', '' in 'a  a ' (the last word ends at the text's end).
+    assert.equal(vocabulary('a  a ', new Uint32Array([0, 2, 3, 5, 6]), false, ids, firstStarts, unitLengths, counts, new Uint32Array(0)), 2);
+    assert.deepEqual([...ids, ...firstStarts.slice(0, 2), ...unitLengths.slice(0, 2), ...counts.slice(0, 2)], [0, 1, 0, 1, 0, 2, 1, 0, 2, 2]);
+  });
+
   it('vocabulary: word starts outside the text are refused', () => {
     const vocabulary = nativeText()?.vocabulary;
     assert.ok(vocabulary);

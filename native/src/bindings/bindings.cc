@@ -577,8 +577,10 @@ Napi::Value Vocabulary(const Napi::CallbackInfo& info) {
   out.unit_lengths = ScanArray<uint32_t>(info, 5, "unitLengths", napi_uint32_array, "Uint32Array", words);
   out.counts = ScanArray<uint32_t>(info, 6, "counts", napi_uint32_array, "Uint32Array", words);
   out.lengths = ScanArray<uint32_t>(info, 7, "lengths", napi_uint32_array, "Uint32Array", surrogates ? words : 0);
+  // Tests only: 0 gives every word the same hash.
+  const uint32_t hash_mask = info.Length() > 8 && !info[8].IsUndefined() ? UintArg(info, 8, "hashMask", 0, 0xffffffffu) : ~0u;
   try {
-    return Napi::Number::New(env, text::vocabulary(input.data(), n, word_starts, static_cast<uint32_t>(words), surrogates, out));
+    return Napi::Number::New(env, text::vocabulary(input.data(), n, word_starts, static_cast<uint32_t>(words), surrogates, out, hash_mask));
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());
   }

@@ -18,8 +18,9 @@ struct VocabularyOutput {
 
 // Word w of text[0, n) is text[word_starts[w], word_starts[w + 1] - 1), for w < words; words are
 // equal when their units are. Returns the number of ids. Throws std::out_of_range when a word
-// does not lie within the text.
+// does not lie within the text. `hash_mask` is ANDed into every word's hash: tests pass 0 so that
+// all words collide.
 uint32_t vocabulary(const uint16_t* text, size_t n, const uint32_t* word_starts, uint32_t words, bool surrogates,
-                    const VocabularyOutput& out);
+                    const VocabularyOutput& out, uint32_t hash_mask = ~0u);
 
 }  // namespace sieve::text
