@@ -161,6 +161,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
   const signalNames = [...new Set(allRules.flatMap((s) => [...s.rule.signals]))];
   let precomputed: PrecomputedSignals | undefined;
   let signalsOut: KeptSignalsWriter | undefined;
+  let reportWritten: Promise<string[]> | undefined;
   const dedup = task.next?.dedup;
   const keyer = dedup ? new ShardKeyer(dedup.workDir, dedup.shard, dedup.spec, getBackend()) : undefined;
   const dsirCounts = task.next?.dsirCounts;
@@ -206,16 +207,20 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
           progress[slot + 1] = counts.characters;
         }
       }
+      // Every document is seen: the report's files are written while the kept file is finished.
+      // Each stage records its own steps; the report adds the files up.
+      reportWritten = observer.write(task.outDir, task.stage ? `${task.name}.stage-${task.stage}` : task.name);
+      reportWritten.catch(() => undefined); // awaited below; until then a failure is not unhandled
     }
     await writeLines(task.next ? task.next.stagePath : join(task.outDir, keptPath), keptRecords());
     keyer?.close();
     await signalsOut?.close();
     if (rawCounts && dsirCounts) await writeCounts(dsirCounts.path, rawCounts);
-    // Each stage records its own steps; the report adds the files up.
-    reportOutputs = await observer.write(task.outDir, task.stage ? `${task.name}.stage-${task.stage}` : task.name);
+    reportOutputs = await (reportWritten as Promise<string[]>);
   } catch (err) {
     keyer?.close();
     await signalsOut?.abort(err);
+    await reportWritten?.catch(() => undefined);
     const e = err instanceof SieveError ? err : new SieveError('E_IO', (err as Error).message, { cause: err });
     const wholeFile = e.severity === 'shard' || e.code === 'E_INPUT_MISSING';
     if (task.onError !== 'skip' || !wholeFile || task.staged) {
