@@ -9,7 +9,7 @@
 // outside the bundles and are loaded with require().
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,3 +40,6 @@ await build({
 });
 // The package is "type": "module"; these files are CommonJS.
 writeFileSync(join(OUT, 'package.json'), '{ "type": "commonjs" }\n');
+// Every BMP unit classified once, here, for the bundles to load (src/text/scan.ts `unitTablesFile`).
+const { unitTablesFile } = await import(pathToFileURL(join(ROOT, 'dist', 'src', 'text', 'scan.js')).href);
+writeFileSync(join(OUT, 'unit-tables.bin'), unitTablesFile());

@@ -6,11 +6,12 @@
  */
 
 import { Buffer } from 'node:buffer';
+import { readFileSync } from 'node:fs';
 import { nativeText } from '../native.js';
 import type { NativeTextScan } from '../native.js';
 import { PUNCT, UNIT_CLASS, normalize } from './normalize.js';
 import { PY_WHITESPACE_CODE_POINTS, isPyNumericChar } from './python.js';
-import { TOKEN_CLASS, codePointBits, unitBits, unknownBits } from './tokenize.js';
+import { TOKEN_CLASS, UNIT_BITS, codePointBits, unitBits, unknownBits } from './tokenize.js';
 import type { RawScan } from './tokenize.js';
 
 /** `normalize(text)` with the word structure the scan finds on the way (see `normalizeWithLines`). */
@@ -264,6 +265,68 @@ function bmpBoth(c: number): number {
   const k = WRITE_CLASS[c] !== 0 ? WRITE_CLASS[c] : (WRITE_CLASS[c] = classifyWrite(c));
   return (UNIT_BOTH[c] = (unitBits(c) | (k << 8) | (lowered(c) << 16)) >>> 0);
 }
+
+/*
+ * The CLI bundle ships every BMP unit classified (scripts/bundle-cli.mjs writes `unit-tables.bin`
+ * beside it): classifying the 4,456 distinct non-ASCII units of our web documents on first sight
+ * took 15–24 ms of a run, and each document meeting new ones was scanned again (24% of its
+ * characters). The tables hold what the engine's Unicode data gave, so they are used only under
+ * the ICU and Unicode versions they were made with; anywhere else units are classified as met.
+ */
+const TABLES_MAGIC = 'sieve-unit-tables-1';
+
+/** The engine's Unicode data the tables depend on. */
+function tablesKey(): string {
+  return `${TABLES_MAGIC} icu ${process.versions.icu ?? '-'} unicode ${process.versions.unicode ?? '-'}`;
+}
+
+/** The tables' arrays, in file order after the header. */
+function tableParts(): Uint8Array[] {
+  const bytes = (a: Uint8Array | Uint16Array | Uint32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  return [bytes(UNIT_BITS), bytes(WRITE_CLASS), bytes(UNIT_BOTH), bytes(EXPANSION_AT), bytes(EXPANSION_INFO)];
+}
+
+/**
+ * Every BMP unit classified, as the bytes of `unit-tables.bin`: the key, the expansion count, then
+ * the per-unit tables and the expansions (little-endian, as this engine lays out typed arrays).
+ */
+export function unitTablesFile(): Uint8Array {
+  for (let c = 0x80; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) bmpBoth(c);
+  // The header is padded to a multiple of 4 bytes, so the 32-bit tables after it stay aligned.
+  const key = Buffer.from(tablesKey().padEnd(Math.ceil((tablesKey().length + 1) / 4) * 4 - 1) + '\n', 'latin1');
+  const counts = new Uint32Array([key.length, expansionEnd]);
+  const units = new Uint8Array(expansionUnits.buffer, 0, 2 * expansionEnd);
+  return Buffer.concat([new Uint8Array(counts.buffer), key, ...tableParts(), units]);
+}
+
+/** Fills the tables from `unit-tables.bin` beside this module when it matches this engine; false otherwise. */
+function loadUnitTables(): boolean {
+  if (!LITTLE_ENDIAN || !import.meta.url.startsWith('file:')) return false;
+  let file: Buffer;
+  try {
+    file = readFileSync(new URL('./unit-tables.bin', import.meta.url));
+  } catch {
+    return false;
+  }
+  if (file.length < 8) return false;
+  const keyLength = file.readUInt32LE(0);
+  const units = file.readUInt32LE(4);
+  if (file.toString('latin1', 8, 8 + keyLength).trimEnd() !== tablesKey()) return false;
+  let at = 8 + keyLength;
+  const parts = tableParts();
+  if (file.length !== at + parts.reduce((n, p) => n + p.length, 0) + 2 * units) return false;
+  for (const part of parts) {
+    part.set(file.subarray(at, at + part.length));
+    at += part.length;
+  }
+  if (expansionUnits.length < units) expansionUnits = new Uint16Array(units);
+  new Uint8Array(expansionUnits.buffer).set(file.subarray(at, at + 2 * units));
+  expansionEnd = units;
+  return true;
+}
+
+/** Whether this module's tables came from `unit-tables.bin` (every BMP unit classified at load). */
+export const UNIT_TABLES_LOADED = loadUnitTables();
 
 /** Both texts of one raw text (see the module comment). */
 export interface TextScan {
