@@ -28,9 +28,11 @@ export const DEFAULT_BATCH_SIZE = 1000;
 /**
  * A batch's text views take about 25 bytes per character and live until the batch is written: at
  * 500 k characters they mostly die young, where at 8 M V8 promoted them to the old generation and
- * peak RSS grew 1.7× over a long run (bench/memory.ts). Smaller batches took no more CPU time.
+ * peak RSS grew 1.7× over a long run (bench/memory.ts). At 100 k each young-generation collection
+ * copies less of the batch still in use: `sieve run recipes/gopher.yaml` on the web documents took
+ * 548–580 ms (first quartile of 14–16) against 563–618 at 500 k, in three interleaved runs.
  */
-export const DEFAULT_BATCH_CHARS = 500_000;
+export const DEFAULT_BATCH_CHARS = 100_000;
 /**
  * A document takes about 25 bytes of memory per character while its signals are computed (2.3 GB
  * at 100 MB), and V8 caps a string at 2^29 − 24 units: 128 MiB keeps one record well inside both.
