@@ -3,6 +3,7 @@ import type { Document } from '../document.js';
 import { SieveError, type ErrorLocation } from '../errors.js';
 import type { ReadOptions } from './read-options.js';
 import { rpv2Shard } from './rpv2.js';
+import { utf8Text } from './utf8-text.js';
 
 const DEFAULT_TEXT_FIELDS = ['text', 'raw_content'] as const;
 
@@ -83,6 +84,7 @@ class RawDocument implements Document {
   ) {}
 
   get raw(): string {
-    return Buffer.from(this.rawBytes.buffer, this.rawBytes.byteOffset, this.rawBytes.byteLength).toString('utf8');
+    const bytes = this.rawBytes;
+    return utf8Text(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.byteLength);
   }
 }

@@ -292,8 +292,9 @@ function tableParts(): Uint8Array[] {
  */
 export function unitTablesFile(): Uint8Array {
   for (let c = 0x80; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) bmpBoth(c);
-  // The header is padded to a multiple of 4 bytes, so the 32-bit tables after it stay aligned.
-  const key = Buffer.from(tablesKey().padEnd(Math.ceil((tablesKey().length + 1) / 4) * 4 - 1) + '\n', 'latin1');
+  // The key line is padded with spaces to a multiple of 4 bytes, so the 32-bit tables after it stay aligned.
+  const line = `${tablesKey()}\n`;
+  const key = Buffer.from(line.padEnd(Math.ceil(line.length / 4) * 4), 'latin1');
   const counts = new Uint32Array([key.length, expansionEnd]);
   const units = new Uint8Array(expansionUnits.buffer, 0, 2 * expansionEnd);
   return Buffer.concat([new Uint8Array(counts.buffer), key, ...tableParts(), units]);
