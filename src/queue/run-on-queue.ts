@@ -78,15 +78,17 @@ export async function runShardsOnQueue<T extends object, R extends ShardOutcome>
           done++;
           continue;
         }
-        const job = await Job.fromId(queue, jobs[i].id as string);
+        // The state first, then the job: a worker's finishing script sets the state and the return
+        // value at once, so a job read before its state could be completed without its result.
+        const id = jobs[i].id as string;
+        const state = await queue.getJobState(id);
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
+        const job = state === 'unknown' ? undefined : await Job.fromId(queue, id);
         if (!job) throw new SieveError('E_WORKER', `the job of shard ${shards[i].path} vanished from queue ${location.name}`);
-        const state = await job.getState();
-        if (state === 'completed') {
-          results[i] = job.returnvalue as R;
-          done++;
-        } else if (state === 'failed') {
-          throw errorFromReason(job.failedReason, shards[i].path);
-        }
+        if (state === 'failed') throw errorFromReason(job.failedReason, shards[i].path);
+        if (job.returnvalue == null) throw new SieveError('E_WORKER', `the job of shard ${shards[i].path} completed without a result in queue ${location.name}`);
+        results[i] = job.returnvalue as R;
+        done++;
       }
       options.onProgress?.({ documents: 0, characters: 0, shardsDone: done, shards: jobs.length, bytesDone: 0, bytesTotal: 0, elapsedMs: performance.now() - started });
       if (done === jobs.length) break;
