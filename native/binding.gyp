@@ -13,6 +13,7 @@
         "src/dsir/dsir.cc",
         "src/minhash/minhash.cc",
         "src/minhash/permute.cc",
+        "src/parquet/runs.cc",
         "src/pyhash/pyhash.cc",
         "src/repetition/repetition.cc",
         "src/sha1/sha1.cc",

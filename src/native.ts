@@ -58,6 +58,9 @@ interface NativeAddon {
   scanText?: NativeTextScan;
   vocabulary?: NativeVocabulary;
   utf8String?: NativeUtf8String;
+  decodeRuns?: NativeRuns['decodeRuns'];
+  gatherRuns?: NativeRuns['gatherRuns'];
+  runZeros?: NativeRuns['runZeros'];
 }
 
 /**
@@ -101,6 +104,16 @@ export type NativeVocabulary = (
  * caller has checked is UTF-8, or null if it is not after all.
  */
 export type NativeUtf8String = (bytes: Uint8Array, start: number, end: number) => string | null;
+
+/**
+ * The addon's decoders of Parquet's run-length hybrid encoding (`native/src/parquet/runs.hpp`), which
+ * `src/io/parquet-runs.ts` calls per page: each returns 0 (`runZeros`: the new row) or a negative status.
+ */
+export interface NativeRuns {
+  decodeRuns(data: Uint8Array, from: number, to: number, width: number, count: number, out: Uint32Array): number;
+  gatherRuns(data: Uint8Array, from: number, to: number, width: number, count: number, dictionary: Float64Array, out: Float64Array): number;
+  runZeros(data: Uint8Array, from: number, to: number, width: number, count: number, offsets: Int32Array, row: number, base: number): number;
+}
 
 /** The addon's text kernels, which `src/text` and `src/io` call per document in place of JS and V8's own. */
 export interface NativeText {
@@ -391,6 +404,15 @@ export function nativeText(): NativeText | null {
     return null;
   }
   return { scanText: addon.scanText, vocabulary: addon.vocabulary, utf8String: addon.utf8String };
+}
+
+/** The addon's Parquet run decoders, unless the addon lacks them or the backend is `js` (as {@link nativeText}). */
+export function nativeRuns(): NativeRuns | null {
+  const addon = load().addon;
+  if (typeof addon?.decodeRuns !== 'function' || typeof addon.gatherRuns !== 'function' || typeof addon.runZeros !== 'function' || choose().chosen === 'js') {
+    return null;
+  }
+  return { decodeRuns: addon.decodeRuns, gatherRuns: addon.gatherRuns, runZeros: addon.runZeros };
 }
 
 /** The permutation table compiled into the addon (a then b), or null without it. */

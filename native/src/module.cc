@@ -19,6 +19,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("scanText", Napi::Function::New(env, sieve::bindings::ScanText, "scanText"));
   exports.Set("vocabulary", Napi::Function::New(env, sieve::bindings::Vocabulary, "vocabulary"));
   exports.Set("utf8String", Napi::Function::New(env, sieve::bindings::Utf8String, "utf8String"));
+  exports.Set("decodeRuns", Napi::Function::New(env, sieve::bindings::DecodeRuns, "decodeRuns"));
+  exports.Set("gatherRuns", Napi::Function::New(env, sieve::bindings::GatherRuns, "gatherRuns"));
+  exports.Set("runZeros", Napi::Function::New(env, sieve::bindings::RunZeros, "runZeros"));
   return exports;
 }
 

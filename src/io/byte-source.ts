@@ -146,8 +146,8 @@ let zstdNative: ZstdModule | null | undefined;
 /** Why zstd-napi (an optional dependency) could not be loaded, when it could not: shown by diagnostics. */
 export let zstdLoadError: Error | undefined;
 
-/** zstd-napi when its native build is present, else the pure-JS fzstd. */
-function createZstdDecompressor(): Transform {
+/** zstd-napi when its native build is present (and not turned off for tests), else null: fzstd. */
+function zstdModule(): ZstdModule | null {
   if (zstdNative === undefined) {
     try {
       zstdNative = createRequire(import.meta.url)('zstd-napi') as ZstdModule;
@@ -156,8 +156,35 @@ function createZstdDecompressor(): Transform {
       zstdLoadError = err as Error;
     }
   }
-  if (zstdNative && process.env.SIEVE_ZSTD !== 'fzstd') return new zstdNative.DecompressStream();
-  return fzstdTransform();
+  return process.env.SIEVE_ZSTD === 'fzstd' ? null : zstdNative;
+}
+
+function createZstdDecompressor(): Transform {
+  const native = zstdModule();
+  return native ? new native.DecompressStream() : fzstdTransform();
+}
+
+interface ZstdContext {
+  decompress(dst: Uint8Array, src: Uint8Array): number;
+}
+let zstdContext: ZstdContext | undefined;
+
+/**
+ * Decompresses zstd frames held in memory (a Parquet page, say) into `out`, which must be exactly
+ * their decompressed size: Parquet writers leave the size out of the frame, the page header has it.
+ */
+export function zstdDecompress(data: Uint8Array, out: Uint8Array): void {
+  let written: number;
+  if (zstdModule()) {
+    zstdContext ??= new (createRequire(import.meta.url)('zstd-napi/binding') as { DCtx: new () => ZstdContext }).DCtx();
+    written = zstdContext.decompress(out, data);
+  } else {
+    const { decompress } = createRequire(import.meta.url)('fzstd') as { decompress: (d: Uint8Array, out: Uint8Array) => Uint8Array };
+    const result = decompress(data, out);
+    if (result.buffer !== out.buffer || result.byteOffset !== out.byteOffset) throw new Error('zstd data larger than its page header says');
+    written = result.length;
+  }
+  if (written !== out.length) throw new Error(`zstd data decompressed to ${written} bytes, the page header says ${out.length}`);
 }
 
 function fzstdTransform(): Transform {

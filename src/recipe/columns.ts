@@ -6,6 +6,7 @@
 import * as arrow from 'apache-arrow';
 import { LINE_ENDS } from '../columns/signal-columns.js';
 import { SieveError } from '../errors.js';
+import type { ParquetColumnFile } from '../io/parquet-columns.js';
 
 /**
  * A numeric document column. Null entries are those with `valid[i] === 0` (one byte per row,
@@ -90,6 +91,45 @@ export function columnsFromArrow(table: arrow.Table | arrow.RecordBatch): RuleCo
         col = lineColumn(name, child(name), length);
         const ends = lineEndOffsets();
         if (ends) checkLineCounts(name, col.offsets, ends);
+        lineCache.set(name, col);
+      }
+      return col;
+    },
+  };
+}
+
+/**
+ * A {@link RuleColumns} over a Parquet file read by our own column reader (`src/io/parquet-columns.ts`),
+ * with the same layout, types and checks as {@link columnsFromArrow}; line counts are checked
+ * against `line_ends` without decoding its values.
+ */
+export function columnsFromParquet(file: ParquetColumnFile): RuleColumns {
+  const docCache = new Map<string, DocColumn>();
+  const lineCache = new Map<string, LineColumn>();
+  let lineEnds: Int32Array | null | undefined;
+  const kind = (name: string) => {
+    if (!file.columns.includes(name)) throw fieldError(`the signals table has no column "${name}" (columns: ${file.columns.join(', ')})`);
+    return file.kind(name);
+  };
+  return {
+    length: file.rows,
+    doc(name: string): DocColumn {
+      let col = docCache.get(name);
+      if (!col) {
+        const k = kind(name);
+        if (k === 'numberList') throw fieldError(`column "${name}" is a list, but a document signal in a rule must be a number or a string`);
+        col = k === 'string' ? { strings: file.strings(name) } : { values: file.numbers(name) };
+        docCache.set(name, col);
+      }
+      return col;
+    },
+    lines(name: string): LineColumn {
+      let col = lineCache.get(name);
+      if (!col) {
+        if (kind(name) !== 'numberList') throw fieldError(`column "${name}" is not a list, but a line signal must be a list of numbers (one per line)`);
+        col = file.numberLists(name);
+        if (lineEnds === undefined) lineEnds = file.kind(LINE_ENDS) === 'numberList' ? file.listOffsets(LINE_ENDS) : null;
+        if (lineEnds) checkLineCounts(name, col.offsets, lineEnds);
         lineCache.set(name, col);
       }
       return col;

@@ -297,25 +297,26 @@ class Evaluator {
     }
     const a = this.num(node.arg, 'line');
     const v = typeof a === 'number' ? new Float64Array(this.lineCount).fill(a) : a;
+    // One loop per function: the choice is made once, not per document.
+    if (fn === 'sum' || fn === 'mean') {
+      const mean = fn === 'mean';
+      for (let d = 0; d < this.n; d++) {
+        const s = o[d];
+        const e = o[d + 1];
+        let sum = 0;
+        for (let j = s; j < e; j++) sum += v[j];
+        out[d] = !mean ? sum : e > s ? sum / (e - s) : NaN;
+      }
+      return out;
+    }
+    // NaN (null) sticks: once m is NaN no comparison replaces it.
     for (let d = 0; d < this.n; d++) {
       const s = o[d];
       const e = o[d + 1];
-      if (fn === 'sum' || fn === 'mean') {
-        let sum = 0;
-        for (let j = s; j < e; j++) sum += v[j];
-        out[d] = fn === 'sum' ? sum : e > s ? sum / (e - s) : NaN;
-      } else if (e === s) {
-        out[d] = NaN;
-      } else {
-        // NaN (null) sticks: once m is NaN no comparison replaces it.
-        let m = v[s];
-        if (fn === 'min') {
-          for (let j = s + 1; j < e; j++) if (v[j] < m || v[j] !== v[j]) m = v[j];
-        } else {
-          for (let j = s + 1; j < e; j++) if (v[j] > m || v[j] !== v[j]) m = v[j];
-        }
-        out[d] = m;
-      }
+      let m = s < e ? v[s] : NaN;
+      if (fn === 'min') for (let j = s + 1; j < e; j++) m = v[j] < m || v[j] !== v[j] ? v[j] : m;
+      else for (let j = s + 1; j < e; j++) m = v[j] > m || v[j] !== v[j] ? v[j] : m;
+      out[d] = m;
     }
     return out;
   }

@@ -4,9 +4,10 @@ import * as arrow from 'apache-arrow';
 import { SieveError } from '../errors.js';
 import { readDocuments } from '../io/read-documents.js';
 import { readParquetBatches } from '../io/parquet.js';
+import { openParquetColumns } from '../io/parquet-columns.js';
 import { stripExtensions } from '../io/formats.js';
 import type { DocColumn, LineColumn, RuleColumns } from './columns.js';
-import { columnsFromArrow } from './columns.js';
+import { columnsFromArrow, columnsFromParquet } from './columns.js';
 
 /** Signals computed earlier for one shard, by document id, as columns a rule can read. */
 export interface PrecomputedSignals {
@@ -45,6 +46,17 @@ export async function loadPrecomputed(path: string): Promise<PrecomputedSignals>
 }
 
 async function loadParquet(path: string): Promise<PrecomputedSignals> {
+  // Our reader decodes what Parquet writers produce for signal tables; a file using anything else
+  // (delta encodings, say) goes through parquet-wasm and Arrow.
+  const file = await openParquetColumns(path);
+  if (file.columns.every((c) => file.kind(c) !== undefined)) {
+    if (file.kind('id') !== 'string') throw new SieveError('E_INPUT_FIELD', 'signals file has no id column of strings', { location: { file: path } });
+    const strings = file.strings('id');
+    const missing = strings.indexOf(null);
+    if (missing !== -1) throw new SieveError('E_INPUT_FIELD', `signals file has a null id at row ${missing}`, { location: { file: path, record: missing } });
+    const ids = strings as string[];
+    return { path, ids, row: indexOf(ids, path), names: new Set(file.columns), columns: columnsFromParquet(file) };
+  }
   const batches: arrow.RecordBatch[] = [];
   for await (const table of readParquetBatches(path, { batchSize: 65_536 })) batches.push(...table.batches);
   const table = new arrow.Table(batches);

@@ -14,6 +14,7 @@
 #include "../minhash/minhash.hpp"
 #include "../minhash/permutations.hpp"
 #include "../minhash/permute.hpp"
+#include "../parquet/runs.hpp"
 #include "../repetition/repetition.hpp"
 #include "../sha1/sha1.hpp"
 #include "../sha1/sha1_multi.hpp"
@@ -610,6 +611,55 @@ Napi::Value Utf8String(const Napi::CallbackInfo& info) {
     throw Napi::Error::New(env, "could not create the string");
   }
   return Napi::Value(env, out);
+}
+
+namespace {
+
+// The arguments every run decoder takes: data, from, to, width, count.
+struct RunsArgs {
+  const uint8_t* data;
+  size_t from;
+  size_t to;
+  uint32_t width;
+  size_t count;
+};
+
+RunsArgs RunsArguments(const Napi::CallbackInfo& info) {
+  size_t length = 0;
+  RunsArgs a{};
+  a.data = ScanArray<const uint8_t>(info, 0, "data", napi_uint8_array, "Uint8Array", 0, &length);
+  a.from = UintArg(info, 1, "from", 0, 0xffffffffu);
+  a.to = UintArg(info, 2, "to", 0, 0xffffffffu);
+  a.width = UintArg(info, 3, "width", 0, 32);
+  a.count = UintArg(info, 4, "count", 0, 0xffffffffu);
+  if (a.from > a.to || a.to > length) Fail(info.Env(), "from and to must lie within data");
+  return a;
+}
+
+}  // namespace
+
+Napi::Value DecodeRuns(const Napi::CallbackInfo& info) {
+  const RunsArgs a = RunsArguments(info);
+  uint32_t* out = ScanArray<uint32_t>(info, 5, "out", napi_uint32_array, "Uint32Array", a.count);
+  return Napi::Number::New(info.Env(), static_cast<double>(parquet::DecodeRuns(a.data, a.from, a.to, a.width, a.count, out)));
+}
+
+Napi::Value GatherRuns(const Napi::CallbackInfo& info) {
+  const RunsArgs a = RunsArguments(info);
+  size_t dictionary_size = 0;
+  const double* dictionary = ScanArray<const double>(info, 5, "dictionary", napi_float64_array, "Float64Array", 0, &dictionary_size);
+  double* out = ScanArray<double>(info, 6, "out", napi_float64_array, "Float64Array", a.count);
+  return Napi::Number::New(info.Env(), static_cast<double>(parquet::GatherRuns(a.data, a.from, a.to, a.width, a.count, dictionary, dictionary_size, out)));
+}
+
+Napi::Value RunZeros(const Napi::CallbackInfo& info) {
+  const RunsArgs a = RunsArguments(info);
+  size_t capacity = 0;
+  int32_t* offsets = ScanArray<int32_t>(info, 5, "offsets", napi_int32_array, "Int32Array", 0, &capacity);
+  const uint32_t row = UintArg(info, 6, "row", 0, 0xffffffffu);
+  const uint32_t base = UintArg(info, 7, "base", 0, 0x7fffffffu);
+  if (row > capacity) Fail(info.Env(), "row must lie within offsets");
+  return Napi::Number::New(info.Env(), static_cast<double>(parquet::RunZeros(a.data, a.from, a.to, a.width, a.count, offsets, capacity, row, base)));
 }
 
 }  // namespace sieve::bindings

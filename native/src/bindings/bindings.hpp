@@ -55,4 +55,12 @@ Napi::Value Vocabulary(const Napi::CallbackInfo& info);
 // UTF-8 (the reader checks with isUtf8 first); null where it is not after all.
 Napi::Value Utf8String(const Napi::CallbackInfo& info);
 
+// decodeRuns(data: Uint8Array, from, to, width, count, out: Uint32Array): 0 or a status (parquet/runs.hpp)
+// gatherRuns(data, from, to, width, count, dictionary: Float64Array, out: Float64Array): 0 or a status
+// runZeros(data, from, to, width, count, offsets: Int32Array, row, base): the new row or a status
+// Parquet's run-length hybrid encoding; synchronous, a call per page (see src/io/parquet-runs.ts).
+Napi::Value DecodeRuns(const Napi::CallbackInfo& info);
+Napi::Value GatherRuns(const Napi::CallbackInfo& info);
+Napi::Value RunZeros(const Napi::CallbackInfo& info);
+
 }  // namespace sieve::bindings
