@@ -181,10 +181,10 @@ export function zstdDecompress(data: Uint8Array, out: Uint8Array): void {
   } else {
     const { decompress } = createRequire(import.meta.url)('fzstd') as { decompress: (d: Uint8Array, out: Uint8Array) => Uint8Array };
     const result = decompress(data, out);
-    if (result.buffer !== out.buffer || result.byteOffset !== out.byteOffset) throw new Error('zstd data larger than its page header says');
+    if (result.buffer !== out.buffer || result.byteOffset !== out.byteOffset) throw new SieveError('E_INPUT_FORMAT', 'zstd data larger than its page header says');
     written = result.length;
   }
-  if (written !== out.length) throw new Error(`zstd data decompressed to ${written} bytes, the page header says ${out.length}`);
+  if (written !== out.length) throw new SieveError('E_INPUT_FORMAT', `zstd data decompressed to ${written} bytes, the page header says ${out.length}`);
 }
 
 function fzstdTransform(): Transform {

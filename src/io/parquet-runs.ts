@@ -6,6 +6,7 @@
  * and errors. The JS reads run by run, so that a repeated run is handled in one step.
  */
 
+import { SieveError } from '../errors.js';
 import { nativeRuns, type NativeRuns } from '../native.js';
 
 /** `count` values encoded `width` bits wide in `data[from, to)`. */
@@ -35,8 +36,8 @@ class HybridRuns {
     readonly width: number,
     readonly count: number,
   ) {
-    if (to > data.length || from > to) throw new Error('run-length data past the end of its page');
-    if (width > 32) throw new Error(`bit width ${width}`);
+    if (to > data.length || from > to) throw new SieveError('E_INPUT_FORMAT', 'run-length data past the end of its page');
+    if (width > 32) throw new SieveError('E_INPUT_FORMAT', `bit width ${width}`);
     this.#p = from;
     this.#left = count;
   }
@@ -128,7 +129,7 @@ const STATUS: Readonly<Record<number, string>> = {
 const OVERFLOW = -3;
 
 function check(status: number): number {
-  if (status < 0) throw new Error(STATUS[status] ?? `run-length data status ${status}`);
+  if (status < 0) throw new SieveError('E_INPUT_FORMAT', STATUS[status] ?? `run-length data status ${status}`);
   return status;
 }
 
@@ -153,7 +154,7 @@ export function decodeRuns(src: RunSource, native: NativeRuns | null = nativeRun
 
 /** `dictionary[v]` for each value `v` of `src`, into `out` (at least `src.count` long). */
 export function gatherRuns(src: RunSource, dictionary: Float64Array, out: Float64Array, native: NativeRuns | null = nativeRuns()): void {
-  if (out.length < src.count) throw new Error(`${src.count} values do not fit ${out.length}`);
+  if (out.length < src.count) throw new SieveError('E_INPUT_FORMAT', `${src.count} values do not fit ${out.length}`);
   if (native) {
     check(native.gatherRuns(src.data, src.from, src.to, src.width, src.count, dictionary, out));
     return;

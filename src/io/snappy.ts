@@ -3,8 +3,10 @@
  * back-references. Small enough to keep here rather than add a native dependency for one codec.
  */
 
-function corrupt(why: string): Error {
-  return new Error(`corrupt Snappy block: ${why}`);
+import { SieveError } from '../errors.js';
+
+function corrupt(why: string): SieveError {
+  return new SieveError('E_INPUT_FORMAT', `corrupt Snappy block: ${why}`);
 }
 
 /** Decompresses one Snappy block into `out`, which must be exactly its decompressed size. */

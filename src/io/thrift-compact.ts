@@ -4,6 +4,8 @@
  * uses and skips the rest (statistics, indexes, encryption) by their wire types.
  */
 
+import { SieveError } from '../errors.js';
+
 /** A decoded value: integers as numbers (Parquet's i64 fields are offsets and counts, far below 2^53). */
 export type ThriftValue = number | boolean | Uint8Array | ThriftStruct | readonly ThriftValue[];
 
@@ -97,12 +99,12 @@ export class ThriftReader {
       case Wire.Struct:
         return this.readStruct();
       default:
-        throw new Error(`unknown Thrift wire type ${type} at byte ${this.#pos}`);
+        throw new SieveError('E_INPUT_FORMAT', `unknown Thrift wire type ${type} at byte ${this.#pos}`);
     }
   }
 
   #need(n: number): number {
-    if (this.#pos + n > this.bytes.length) throw new Error(`truncated Thrift data at byte ${this.#pos}`);
+    if (this.#pos + n > this.bytes.length) throw new SieveError('E_INPUT_FORMAT', `truncated Thrift data at byte ${this.#pos}`);
     return this.#pos;
   }
 
@@ -120,7 +122,7 @@ export class ThriftReader {
       result += (b & 0x7f) * scale;
       if ((b & 0x80) === 0) return result;
       scale *= 128;
-      if (scale > 2 ** 63) throw new Error(`malformed Thrift varint at byte ${this.#pos}`);
+      if (scale > 2 ** 63) throw new SieveError('E_INPUT_FORMAT', `malformed Thrift varint at byte ${this.#pos}`);
     }
   }
 
@@ -135,7 +137,7 @@ export function intField(s: ThriftStruct, id: number, fallback?: number): number
   const v = s.get(id);
   if (typeof v === 'number') return v;
   if (v === undefined && fallback !== undefined) return fallback;
-  throw new Error(`Thrift field ${id} is ${v === undefined ? 'missing' : 'not an integer'}`);
+  throw new SieveError('E_INPUT_FORMAT', `Thrift field ${id} is ${v === undefined ? 'missing' : 'not an integer'}`);
 }
 
 /** Field `id` of `s` as a struct, or undefined when absent. */

@@ -168,7 +168,8 @@ describe('openParquetColumns', () => {
     await assert.rejects(openParquetColumns(notParquet), (e: Error & { code?: string; location?: { file?: string } }) => e.code === 'E_INPUT_FORMAT' && /no PAR1 magic/.test(e.message) && e.location?.file === notParquet);
     await assert.rejects(openParquetColumns(join(dir, 'missing.parquet')), (e: Error & { code?: string }) => e.code === 'E_INPUT_MISSING');
 
-    const good = join(dir, 'ours-none.parquet');
+    const good = join(dir, 'undamaged.parquet');
+    await writeParquet(good, batchesOf(signalTable()), { compression: 'none' });
     const damaged = join(dir, 'damaged.parquet');
     copyFileSync(good, damaged);
     const bytes = readFileSync(damaged);
@@ -177,6 +178,32 @@ describe('openParquetColumns', () => {
     writeFileSync(damaged, bytes);
     const broken = await openParquetColumns(damaged);
     assert.throws(() => broken.strings('id'), (e: Error & { code?: string; location?: { file?: string } }) => e.code === 'E_INPUT_FORMAT' && /column "id"/.test(e.message) && e.location?.file === damaged);
+  });
+
+  it('damage anywhere in the footer is an input error or a file that still decodes, never a crash', async () => {
+    await writeParquet(join(dir, 'footer.parquet'), batchesOf(signalTable()), { rowGroupSize: 700 });
+    const good = readFileSync(join(dir, 'footer.parquet'));
+    const footerLength = good.readUInt32LE(good.length - 8);
+    const footerStart = good.length - 8 - footerLength;
+    let seed = 3;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 60; trial++) {
+      const bytes = Buffer.from(good);
+      for (let k = 0; k < 3; k++) bytes[footerStart + Math.floor(random() * footerLength)] = Math.floor(random() * 256);
+      const path = join(dir, 'footer-damage.parquet');
+      writeFileSync(path, bytes);
+      try {
+        const file = await openParquetColumns(path);
+        for (const name of file.columns) {
+          const kind = file.kind(name);
+          if (kind === 'number') file.numbers(name);
+          else if (kind === 'string') file.strings(name);
+          else if (kind === 'numberList') file.numberLists(name);
+        }
+      } catch (err) {
+        assert.equal((err as { code?: string }).code, 'E_INPUT_FORMAT', `trial ${trial}: ${(err as Error).stack}`);
+      }
+    }
   });
 
 });
