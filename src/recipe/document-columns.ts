@@ -24,12 +24,21 @@ export class DocumentState {
     this.ctx = { doc, lang, resources };
   }
 
+  /** Lines of the text, when precomputed line signals gave them (the view then need not scan it). */
+  knownLines: number | undefined;
+
   /** Replaces the text (a line step dropped lines); signals are recomputed on the new text. */
   rewrite(text: string): void {
     this.text = text;
     this.view = new TextView(text);
     this.values.clear();
+    this.knownLines = undefined;
     this.changed = true;
+  }
+
+  /** How many lines the current text has. */
+  lineCount(): number {
+    return this.knownLines ?? this.view.lineEnds.length;
   }
 
   /** A signal's value on the current text, computed once. */
@@ -48,18 +57,18 @@ export class DocumentState {
   }
 }
 
+/** Where each document's lines start in a batch's line columns. */
+export function lineOffsets(states: readonly DocumentState[]): Int32Array {
+  const offsets = new Int32Array(states.length + 1);
+  for (let i = 0; i < states.length; i++) offsets[i + 1] = offsets[i] + states[i].lineCount();
+  return offsets;
+}
+
 /** The columns a rule reads, computed on demand from the documents' current texts. */
 export function documentColumns(states: readonly DocumentState[]): RuleColumns {
   const docCache = new Map<string, DocColumn>();
   const lineCache = new Map<string, LineColumn>();
   let offsets: Int32Array | undefined;
-  const lineOffsets = (): Int32Array => {
-    if (!offsets) {
-      offsets = new Int32Array(states.length + 1);
-      for (let i = 0; i < states.length; i++) offsets[i + 1] = offsets[i] + states[i].view.lineEnds.length;
-    }
-    return offsets;
-  };
   return {
     length: states.length,
     doc(name) {
@@ -82,9 +91,16 @@ export function documentColumns(states: readonly DocumentState[]): RuleColumns {
     lines(name) {
       let col = lineCache.get(name);
       if (!col) {
-        const off = lineOffsets();
+        const off = (offsets ??= lineOffsets(states));
         const values = new Float64Array(off[states.length]);
-        for (let i = 0; i < states.length; i++) values.set(states[i].value(name) as ArrayLike<number>, off[i]);
+        for (let i = 0; i < states.length; i++) {
+          const v = states[i].value(name) as ArrayLike<number>;
+          // A precomputed line signal must have a value per line of the text it is applied to.
+          if (v.length !== off[i + 1] - off[i]) {
+            throw new SieveError('E_INPUT_FIELD', `line signal ${name} has ${v.length} values for document "${states[i].doc.id}", whose text has ${off[i + 1] - off[i]} lines`, { location: states[i].doc.location });
+          }
+          values.set(v, off[i]);
+        }
         col = { offsets: off, values };
         lineCache.set(name, col);
       }

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as arrow from 'apache-arrow';
+import { LINE_ENDS } from '../columns/signal-columns.js';
 import { SieveError } from '../errors.js';
 import { readDocuments } from '../io/read-documents.js';
 import { readParquetBatches } from '../io/parquet.js';
@@ -40,16 +41,22 @@ export function findSignalsFile(sources: readonly string[], shardName: string): 
   return undefined;
 }
 
-/** Loads a signals file: our Parquet layout, or RPv2 `*.signals.json.gz` lines (`quality_signals` spans). */
-export async function loadPrecomputed(path: string): Promise<PrecomputedSignals> {
-  return path.endsWith('.parquet') ? loadParquet(path) : loadRpv2(path);
+/**
+ * Loads a signals file: our Parquet layout, or RPv2 `*.signals.json.gz` lines (`quality_signals` spans).
+ * `wanted` names the signals that will be read (all, when not given): of a Parquet file, only those
+ * and the ids are decoded.
+ */
+export async function loadPrecomputed(path: string, wanted?: readonly string[]): Promise<PrecomputedSignals> {
+  return path.endsWith('.parquet') ? loadParquet(path, wanted) : loadRpv2(path);
 }
 
-async function loadParquet(path: string): Promise<PrecomputedSignals> {
-  // Our reader decodes what Parquet writers produce for signal tables; a file using anything else
-  // (delta encodings, say) goes through parquet-wasm and Arrow.
+async function loadParquet(path: string, wanted: readonly string[] | undefined): Promise<PrecomputedSignals> {
+  // Our reader decodes what Parquet writers produce for signal tables; a file with a wanted column in
+  // anything else (delta encodings, say) goes through parquet-wasm and Arrow, for those columns only.
+  // Columns no rule reads (MinHash signatures, say) do not matter.
   const file = await openParquetColumns(path);
-  if (file.columns.every((c) => file.kind(c) !== undefined)) {
+  const needed = ['id', LINE_ENDS, ...(wanted ?? file.columns)].filter((c, i, all) => file.columns.includes(c) && all.indexOf(c) === i);
+  if (needed.every((c) => file.kind(c) !== undefined)) {
     if (file.kind('id') !== 'string') throw new SieveError('E_INPUT_FIELD', 'signals file has no id column of strings', { location: { file: path } });
     const strings = file.strings('id');
     const missing = strings.indexOf(null);
@@ -58,7 +65,7 @@ async function loadParquet(path: string): Promise<PrecomputedSignals> {
     return { path, ids, row: indexOf(ids, path), names: new Set(file.columns), columns: columnsFromParquet(file) };
   }
   const batches: arrow.RecordBatch[] = [];
-  for await (const table of readParquetBatches(path, { batchSize: 65_536 })) batches.push(...table.batches);
+  for await (const table of readParquetBatches(path, { batchSize: 65_536, columns: needed })) batches.push(...table.batches);
   const table = new arrow.Table(batches);
   const idColumn = table.getChild('id');
   if (!idColumn) throw new SieveError('E_INPUT_FIELD', 'signals file has no id column', { location: { file: path } });

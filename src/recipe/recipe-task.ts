@@ -171,7 +171,7 @@ export async function runRecipeTask(task: RecipeTask): Promise<TaskOutcome<Recip
     const files = task.signalSources || task.keepSignals ? await signalFileModules() : undefined;
     if (files && task.keepSignals && !task.next) signalsOut = files.kept.keptSignalsWriter(join(task.outDir, signalsPath), signalNames);
     const signalsFile = files && task.signalSources ? files.precomputed.findSignalsFile(task.signalSources, task.name) : undefined;
-    precomputed = files && signalsFile ? await files.precomputed.loadPrecomputed(signalsFile) : undefined;
+    precomputed = files && signalsFile ? await files.precomputed.loadPrecomputed(signalsFile, signalNames) : undefined;
     const prefill = precomputed ? prefiller(precomputed, signalNames) : undefined;
     const progress = task.progress ? new Float64Array(task.progress) : undefined;
     const stop = task.stop ? new Int32Array(task.stop) : undefined;
@@ -331,6 +331,7 @@ function prefiller(pre: PrecomputedSignals, names: readonly string[]): (s: Docum
     for (const n of line) {
       const col = pre.columns.lines(n);
       s.values.set(n, col.values.subarray(col.offsets[row], col.offsets[row + 1]));
+      s.knownLines = col.offsets[row + 1] - col.offsets[row];
     }
   };
 }

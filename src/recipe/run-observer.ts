@@ -1,5 +1,5 @@
 import type { RuleColumns } from './columns.js';
-import type { DocumentState } from './document-columns.js';
+import { lineOffsets, type DocumentState } from './document-columns.js';
 import type { RuleStep } from './recipe.js';
 import { DistributionRecorder } from './run-distributions.js';
 import { SampleCollector } from './run-samples.js';
@@ -70,9 +70,3 @@ export class RunObserver {
   }
 }
 
-/** Where each document's lines start in a batch's line columns (as `documentColumns` lays them out). */
-function lineOffsets(states: readonly DocumentState[]): Int32Array {
-  const offsets = new Int32Array(states.length + 1);
-  for (let i = 0; i < states.length; i++) offsets[i + 1] = offsets[i] + states[i].view.lineEnds.length;
-  return offsets;
-}

@@ -147,6 +147,25 @@ describe('sieve run (issue 4)', () => {
     assert.ok(readFileSync(join(fromParquet, 'kept', 'web_docs.jsonl.gz')).equals(readFileSync(join(computed, 'kept', 'web_docs.jsonl.gz'))));
   });
 
+  it('a precomputed line signal that does not fit the text\'s lines is an error naming the document', async () => {
+    // A consistent signals file (one line per document in line_ends and in the signal) applied to texts
+    // with more lines: mixed with a line signal computed from the text, the counts cannot agree.
+    const arrow = await import('apache-arrow');
+    const { writeParquet } = await import('../../src/io/parquet-writer.js');
+    const ids = (await readJsonlGz(WEB())).map((d) => String(d.id));
+    const lists = (f: (i: number) => number) => arrow.vectorFromArray(ids.map((_, i) => [f(i)]), new arrow.List(new arrow.Field('item', new arrow.Float64(), true)));
+    const table = new arrow.Table({ id: arrow.vectorFromArray(ids, new arrow.Utf8()), line_ends: lists(() => 10), rps_lines_start_with_bulletpoint: lists(() => 0) });
+    const sigDir = join(dir, 'one-line-signals');
+    await writeParquet(join(sigDir, 'web_docs.signals.parquet'), (async function* () {
+      yield* table.batches;
+    })());
+    const recipe = join(dir, 'mixed-lines.yaml');
+    writeFileSync(recipe, 'name: mixed\nsteps:\n  - keep: { when: "mean(rps_lines_start_with_bulletpoint) <= 0.9 and mean(rps_lines_num_words) >= 0" }\n');
+    const r = sieve(['run', recipe, WEB(), '--out', join(dir, 'mixed'), '--signals', sigDir, '--workers', '1']);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /E_INPUT_FIELD: .*line signal rps_lines_num_words has \d+ values for document "[^"]+", whose text has 1 lines/);
+  });
+
   it('gives the same kept bytes whatever --workers', () => {
     const a = join(dir, 'w1');
     const b = join(dir, 'w2');
