@@ -118,6 +118,10 @@ export function keepLines(states: readonly DocumentState[], mask: Uint8Array): U
   let at = 0;
   states.forEach((s, i) => {
     const lines = s.view.lines;
+    // The mask was laid out by precomputed line counts where there were some: they must be the text's.
+    if (s.lineCount() !== lines.length) {
+      throw new SieveError('E_INPUT_FIELD', `precomputed line signals have ${s.lineCount()} values for document "${s.doc.id}", whose text has ${lines.length} lines`, { location: s.doc.location });
+    }
     let kept = 0;
     for (let j = 0; j < lines.length; j++) kept += mask[at + j];
     if (kept === 0) {

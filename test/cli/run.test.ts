@@ -164,6 +164,12 @@ describe('sieve run (issue 4)', () => {
     const r = sieve(['run', recipe, WEB(), '--out', join(dir, 'mixed'), '--signals', sigDir, '--workers', '1']);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /E_INPUT_FIELD: .*line signal rps_lines_num_words has \d+ values for document "[^"]+", whose text has 1 lines/);
+    // A line step on them alone would drop the wrong lines: refused the same way.
+    const lineStep = join(dir, 'line-step.yaml');
+    writeFileSync(lineStep, 'name: lines\nsteps:\n  - keep_lines: { when: "rps_lines_start_with_bulletpoint == 0" }\n');
+    const l = sieve(['run', lineStep, WEB(), '--out', join(dir, 'line-step'), '--signals', sigDir, '--workers', '1']);
+    assert.notEqual(l.status, 0);
+    assert.match(l.stderr, /E_INPUT_FIELD: .*precomputed line signals have 1 values for document "[^"]+", whose text has \d+ lines/);
   });
 
   it('gives the same kept bytes whatever --workers', () => {
