@@ -43,11 +43,11 @@ export function findSignalsFile(sources: readonly string[], shardName: string): 
 
 /**
  * Loads a signals file: our Parquet layout, or RPv2 `*.signals.json.gz` lines (`quality_signals` spans).
- * `wanted` names the signals that will be read (all, when not given): of a Parquet file, only those
- * and the ids are decoded.
+ * `wanted` names the signals that will be read (all, when not given): only those are decoded (with
+ * the ids, and a Parquet file's line ends).
  */
 export async function loadPrecomputed(path: string, wanted?: readonly string[]): Promise<PrecomputedSignals> {
-  return path.endsWith('.parquet') ? loadParquet(path, wanted) : loadRpv2(path);
+  return path.endsWith('.parquet') ? loadParquet(path, wanted) : loadRpv2(path, wanted);
 }
 
 async function loadParquet(path: string, wanted: readonly string[] | undefined): Promise<PrecomputedSignals> {
@@ -73,36 +73,59 @@ async function loadParquet(path: string, wanted: readonly string[] | undefined):
   return { path, ids, row: indexOf(ids, path), names: new Set(table.schema.fields.map((f) => f.name)), columns: columnsFromArrow(table) };
 }
 
-interface Rpv2Record {
-  readonly id: string;
-  readonly quality_signals: Readonly<Record<string, readonly (readonly [number, number, number | null])[]>>;
-}
+/** An RPv2 line's `quality_signals`: each signal's spans `[start, end, value]`. */
+type Rpv2Signals = Readonly<Record<string, readonly (readonly [number, number, number | null])[] | undefined>>;
 
-async function loadRpv2(path: string): Promise<PrecomputedSignals> {
+/**
+ * RPv2 lines hold every signal as spans `[start, end, value]`. Each line's wanted signals go into
+ * columns as it is read and the parsed line is let go (kept whole, a shard's lines outlived the young
+ * generation and made most of a run's time garbage collection).
+ */
+async function loadRpv2(path: string, wanted: readonly string[] | undefined): Promise<PrecomputedSignals> {
   const ids: string[] = [];
-  const records: Rpv2Record[] = [];
-  for await (const batch of readDocuments(path, { textField: 'id', idField: 'id' })) {
+  let names: Set<string> | undefined;
+  let stored: string[] = [];
+  // Per stored signal: the first span's value of each document (a document signal), and the spans'
+  // values as lines.
+  let docValues: number[][] = [];
+  let lineValues: number[][] = [];
+  let lineOffsets: number[][] = [];
+  // Small batches, so that parsed lines die young.
+  for await (const batch of readDocuments(path, { textField: 'id', idField: 'id', batchSize: 64 })) {
     for (const d of batch.documents) {
       const qs = d.meta.quality_signals;
       if (qs === null || typeof qs !== 'object') throw new SieveError('E_INPUT_FIELD', 'RPv2 signals line without quality_signals', { location: d.location });
+      const signals = qs as Rpv2Signals;
+      if (!names) {
+        const present = new Set(Object.keys(signals));
+        names = present;
+        stored = (wanted ?? [...present]).filter((n, i, all) => present.has(n) && all.indexOf(n) === i);
+        docValues = stored.map(() => []);
+        lineValues = stored.map(() => []);
+        lineOffsets = stored.map(() => [0]);
+      }
       ids.push(d.id);
-      records.push({ id: d.id, quality_signals: qs as Rpv2Record['quality_signals'] });
+      for (let k = 0; k < stored.length; k++) {
+        const spans = signals[stored[k]];
+        const first = Array.isArray(spans) ? spans[0]?.[2] : undefined;
+        docValues[k].push(typeof first === 'number' ? first : Number.NaN);
+        const lines = lineValues[k];
+        // The reference writes [[0, 0, null]] for the bullet signal of an empty document: no lines.
+        if (Array.isArray(spans)) for (const span of spans) if (span[1] > span[0] || span[2] !== null) lines.push(span[2] ?? Number.NaN);
+        lineOffsets[k].push(lines.length);
+      }
     }
   }
-  const names = new Set(records.length > 0 ? Object.keys(records[0].quality_signals) : []);
+  const index = new Map(stored.map((n, k) => [n, k]));
   const docCache = new Map<string, DocColumn>();
   const lineCache = new Map<string, LineColumn>();
   const columns: RuleColumns = {
-    length: records.length,
+    length: ids.length,
     doc(name) {
       let col = docCache.get(name);
       if (!col) {
-        const values = new Float64Array(records.length);
-        records.forEach((r, i) => {
-          const v = r.quality_signals[name]?.[0]?.[2];
-          values[i] = typeof v === 'number' ? v : Number.NaN;
-        });
-        col = { values };
+        const k = index.get(name);
+        col = { values: k === undefined ? new Float64Array(ids.length).fill(Number.NaN) : Float64Array.from(docValues[k]) };
         docCache.set(name, col);
       }
       return col;
@@ -110,19 +133,14 @@ async function loadRpv2(path: string): Promise<PrecomputedSignals> {
     lines(name) {
       let col = lineCache.get(name);
       if (!col) {
-        const offsets = new Int32Array(records.length + 1);
-        // The reference writes [[0, 0, null]] for the bullet signal of an empty document: no lines.
-        const spans = records.map((r) => (r.quality_signals[name] ?? []).filter((s) => s[1] > s[0] || s[2] !== null));
-        spans.forEach((s, i) => (offsets[i + 1] = offsets[i] + s.length));
-        const values = new Float64Array(offsets[records.length]);
-        spans.forEach((s, i) => s.forEach((span, j) => (values[offsets[i] + j] = span[2] ?? Number.NaN)));
-        col = { offsets, values };
+        const k = index.get(name);
+        col = k === undefined ? { offsets: new Int32Array(ids.length + 1), values: new Float64Array(0) } : { offsets: Int32Array.from(lineOffsets[k]), values: Float64Array.from(lineValues[k]) };
         lineCache.set(name, col);
       }
       return col;
     },
   };
-  return { path, ids, row: indexOf(ids, path), names, columns };
+  return { path, ids, row: indexOf(ids, path), names: names ?? new Set(), columns };
 }
 
 function indexOf(ids: readonly string[], path: string): Map<string, number> {
