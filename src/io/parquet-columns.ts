@@ -8,7 +8,8 @@
  * the file with parquet-wasm instead.
  */
 
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { SieveError, toSieveError } from '../errors.js';
 import { zstdDecompress } from './byte-source.js';
@@ -96,52 +97,59 @@ interface Leaf {
   readonly chunks: readonly ThriftStruct[];
 }
 
-/** Reads `path`'s footer and keeps its bytes; columns are decoded when asked for. */
+/**
+ * Reads `path`'s footer; a column's bytes are read and decoded when it is asked for (holding the whole
+ * file instead cost a 100k-document recipe a garbage collection per pass, for memory outside V8's heap).
+ */
 export async function openParquetColumns(path: string): Promise<ParquetColumnFile> {
-  let bytes: Buffer;
+  const fail = (why: string) => new SieveError('E_INPUT_FORMAT', `not a readable Parquet file (${why})`, { location: { file: path } });
+  let size: number;
+  let footer: Buffer;
   try {
-    bytes = await readWhole(path);
+    const handle = await open(path, 'r');
+    try {
+      size = (await handle.stat()).size;
+      const ends = size >= 12 ? Buffer.concat([await readRange(handle, 0, 4), await readRange(handle, size - 8, 8)]) : Buffer.alloc(0);
+      if (ends.length < 12 || ends.readUInt32LE(0) !== MAGIC || ends.readUInt32LE(8) !== MAGIC) throw fail('no PAR1 magic');
+      const footerLength = ends.readUInt32LE(4);
+      if (footerLength + 12 > size) throw fail('footer longer than the file');
+      footer = await readRange(handle, size - 8 - footerLength, footerLength);
+    } finally {
+      await handle.close();
+    }
   } catch (err) {
+    if (err instanceof SieveError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SieveError('E_INPUT_MISSING', `input does not exist: ${path}`, { location: { file: path } });
     throw toSieveError(err, 'E_INPUT_UNREADABLE', 'cannot read the file', { file: path });
   }
-  const fail = (why: string) => new SieveError('E_INPUT_FORMAT', `not a readable Parquet file (${why})`, { location: { file: path } });
-  if (bytes.length < 12 || bytes.readUInt32LE(0) !== MAGIC || bytes.readUInt32LE(bytes.length - 4) !== MAGIC) throw fail('no PAR1 magic');
-  const footerLength = bytes.readUInt32LE(bytes.length - 8);
-  if (footerLength + 12 > bytes.length) throw fail('footer longer than the file');
   try {
-    return new ColumnFile(path, bytes, new ThriftReader(bytes.subarray(bytes.length - 8 - footerLength, bytes.length - 8)).readStruct());
+    return new ColumnFile(path, size, new ThriftReader(footer).readStruct());
   } catch (err) {
     throw fail(`its footer: ${(err as Error).message}`);
   }
 }
 
-/** A file's bytes in one read (readFile's 512 KiB steps cost a signals file 3–5× as long). */
-async function readWhole(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const size = (await handle.stat()).size;
-    const bytes = Buffer.allocUnsafeSlow(size);
-    for (let at = 0; at < size; ) {
-      const { bytesRead } = await handle.read(bytes, at, size - at, at);
-      if (bytesRead === 0) return bytes.subarray(0, at);
-      at += bytesRead;
-    }
-    return bytes;
-  } finally {
-    await handle.close();
+async function readRange(handle: FileHandle, start: number, length: number): Promise<Buffer> {
+  const bytes = Buffer.allocUnsafe(length);
+  for (let at = 0; at < length; ) {
+    const { bytesRead } = await handle.read(bytes, at, length - at, start + at);
+    if (bytesRead === 0) throw new SieveError('E_INPUT_TRUNCATED', 'the file ended early');
+    at += bytesRead;
   }
+  return bytes;
 }
 
 class ColumnFile implements ParquetColumnFile {
   readonly rows: number;
   readonly columns: readonly string[];
   readonly #leaves = new Map<string, Leaf>();
+  /** Page bytes decompressed, and a column chunk's bytes as read: reused from page to page. */
   #scratch = Buffer.alloc(0);
+  #chunkBytes = Buffer.alloc(0);
 
   constructor(
     readonly path: string,
-    private readonly bytes: Buffer,
+    private readonly size: number,
     meta: ThriftStruct,
   ) {
     this.rows = intField(meta, 3);
@@ -266,16 +274,15 @@ class ColumnFile implements ParquetColumnFile {
     for (const chunk of leaf.chunks) {
       const meta = columnMeta(chunk);
       const codec = intField(meta, 4);
-      const dictionaryAt = intField(meta, 11, -1);
-      let pos = dictionaryAt >= 0 ? Math.min(dictionaryAt, intField(meta, 9)) : intField(meta, 9);
-      const end = pos + intField(meta, 7);
+      const bytes = this.#readChunk(meta);
+      let pos = 0;
       let dictionary: Dictionary | undefined;
-      while (pos < end) {
-        const reader = new ThriftReader(this.bytes, pos);
+      while (pos < bytes.length) {
+        const reader = new ThriftReader(bytes, pos);
         const header = reader.readStruct();
         const size = intField(header, 3);
-        const body = this.bytes.subarray(reader.offset, reader.offset + size);
-        if (body.length !== size) throw malformed('page past the end of the file');
+        const body = bytes.subarray(reader.offset, reader.offset + size);
+        if (body.length !== size) throw malformed('page past the end of its column chunk');
         pos = reader.offset + size;
         const type = intField(header, 1);
         const rawSize = intField(header, 2);
@@ -298,6 +305,31 @@ class ColumnFile implements ParquetColumnFile {
         }
       }
     }
+  }
+
+  /** A column chunk's bytes (its pages), read into a buffer that the next chunk reuses. */
+  #readChunk(meta: ThriftStruct): Buffer {
+    const dictionaryAt = intField(meta, 11, -1);
+    const start = dictionaryAt >= 0 ? Math.min(dictionaryAt, intField(meta, 9)) : intField(meta, 9);
+    const length = intField(meta, 7);
+    if (!(start >= 4 && length >= 0 && start + length <= this.size - 8)) throw malformed(`column chunk at ${start} of ${length} bytes lies outside the file`);
+    if (this.#chunkBytes.length < length) this.#chunkBytes = Buffer.allocUnsafe(Math.max(length, 2 * this.#chunkBytes.length));
+    const bytes = this.#chunkBytes.subarray(0, length);
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.path, 'r');
+      for (let at = 0; at < length; ) {
+        const n = readSync(fd, bytes, at, length - at, start + at);
+        if (n === 0) throw new SieveError('E_INPUT_TRUNCATED', 'the file ended early (was it changed while read?)', { location: { file: this.path } });
+        at += n;
+      }
+    } catch (err) {
+      if (err instanceof SieveError) throw err;
+      throw toSieveError(err, 'E_INPUT_UNREADABLE', 'cannot read the file', { file: this.path });
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    return bytes;
   }
 
   /** A page's bytes, decompressed into a buffer that the next page reuses. */
