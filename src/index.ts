@@ -25,6 +25,8 @@ export { writeParquet } from './io/parquet-writer.js';
 export type { ParquetWriteOptions } from './io/parquet-writer.js';
 export { readParquetBatches, parquetInfo } from './io/parquet.js';
 export type { ParquetInfo } from './io/parquet.js';
+export { openParquetColumns } from './io/parquet-columns.js';
+export type { ParquetColumnFile, ColumnKind, NumberLists } from './io/parquet-columns.js';
 export { expandInputs } from './io/inputs.js';
 export type { InputShard } from './io/inputs.js';
 
@@ -82,7 +84,7 @@ export type { Recipe, RecipeStep, RuleStep, GlobalStep } from './recipe/recipe.j
 export { parseExpression, checkExpression, parseRule, catalogFromSpecs } from './recipe/expression.js';
 export type { Expr, CheckedExpression, SignalCatalog, SignalInfo } from './recipe/expression.js';
 export { evaluateDocRule, evaluateLineRule } from './recipe/evaluate.js';
-export { columnsFromArrow } from './recipe/columns.js';
+export { columnsFromArrow, columnsFromParquet } from './recipe/columns.js';
 export type { RuleColumns, DocColumn, LineColumn } from './recipe/columns.js';
 export { filterSignals } from './recipe/filter-signals.js';
 export type { SignalFilterResult } from './recipe/filter-signals.js';

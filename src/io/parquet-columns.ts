@@ -118,7 +118,7 @@ export async function openParquetColumns(path: string): Promise<ParquetColumnFil
       await handle.close();
     }
   } catch (err) {
-    if (err instanceof SieveError) throw err;
+    if (err instanceof SieveError) throw err.location ? err : fail(err.message);
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SieveError('E_INPUT_MISSING', `input does not exist: ${path}`, { location: { file: path } });
     throw toSieveError(err, 'E_INPUT_UNREADABLE', 'cannot read the file', { file: path });
   }

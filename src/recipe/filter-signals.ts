@@ -16,7 +16,7 @@ export interface SignalFilterResult {
  * rule over the whole batch. Recipes with line steps need the text and are refused.
  *
  * @example
- * const result = filterSignals(recipe, columnsFromArrow(table));
+ * const result = filterSignals(recipe, columnsFromParquet(await openParquetColumns('web.signals.parquet')));
  */
 export function filterSignals(recipe: Recipe, columns: RuleColumns): SignalFilterResult {
   const steps = recipe.steps.filter((s): s is RuleStep => s.kind === 'keep' || s.kind === 'keep_lines');

@@ -19,6 +19,7 @@ import {
   loadDsirModel,
   mergeManifests,
   minhashBands,
+  openParquetColumns,
   readDocuments,
   registerSignal,
   resampleDsir,
@@ -199,6 +200,9 @@ describe("the package root ('pajama-sieve', issue 10)", () => {
       rows.map((r) => [r.id, r.digits, Number(r.words)]),
       DOCS.map((d) => [d.id, digitShare(d.text), d.text === '' ? 0 : d.text.split(/\s+/).filter((w) => /\w/.test(w)).length]),
     );
+    const columns = await openParquetColumns(join(signals, 'docs.signals.parquet'));
+    assert.deepEqual(columns.strings('id'), rows.map((r) => r.id));
+    assert.deepEqual(Array.from(columns.numbers('rps_doc_word_count')), rows.map((r) => Number(r.words)));
 
     const recipe = join(dir, 'few-digits.yaml');
     writeFileSync(recipe, `name: few-digits\nsteps:\n  - keep: { name: few_digits, when: ${fracDigitChars.name} <= 0.05 }\n  - dedup: { method: minhash, threshold: 0.8 }\n`);
