@@ -13,7 +13,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { SieveError, toSieveError } from '../errors.js';
 import { zstdDecompress } from './byte-source.js';
-import { countEqual, decodeRuns, gatherRuns, runZeros, type RunSource } from './parquet-runs.js';
+import { countEqual, decodeRuns, gatherRuns, positionsBelow, runZeros, type RunSource } from './parquet-runs.js';
 import { snappyDecompress } from './snappy.js';
 import { intField, listField, stringField, structField, ThriftReader, type ThriftStruct } from './thrift-compact.js';
 
@@ -220,7 +220,13 @@ class ColumnFile implements ParquetColumnFile {
   #lists(leaf: Leaf, values: Float64Array | null): ListBuilder {
     const lists: ListBuilder = { offsets: new Int32Array(this.rows + 1), values, rows: 0, n: 0 };
     for (const page of this.#pages(leaf, values !== null)) {
-      const fits = page.present === page.count ? appendFullLists(lists, leaf, page) : appendLists(lists, leaf, page);
+      let fits: boolean;
+      if (page.present === page.count) fits = appendRuns(lists, leaf, page, NO_HOLES);
+      else {
+        // Empty and null lists are few and keep the run-based path; null items take the per-entry one.
+        const holes = positionsBelow(levelRuns(page.def, page.count), leaf.elementDef);
+        fits = page.present === page.count - holes.length ? appendRuns(lists, leaf, page, holes) : appendLists(lists, leaf, page);
+      }
       if (!fits) throw this.#corrupt(leaf, 'more rows than the footer says');
     }
     if (lists.rows !== this.rows) throw this.#corrupt(leaf, `${lists.rows} rows, the footer says ${this.rows}`);
@@ -370,21 +376,29 @@ interface ListBuilder {
 // in the next page.
 
 /**
- * Adds a page of a list column whose every entry is a value (no empty or null list, no null
- * item): the values as they are, and a row starting at each repetition level 0. False when it
- * holds more rows than the column has room for.
+ * Adds a page of a list column without null items: its values as they are, and a row starting at
+ * each repetition level 0. `holes` are the entries (sorted) that are empty or null lists, which hold
+ * no value. False when the page holds more rows than the column has room for.
  */
-function appendFullLists(lists: ListBuilder, leaf: Leaf, page: DataPage): boolean {
+function appendRuns(lists: ListBuilder, leaf: Leaf, page: DataPage, holes: readonly number[]): boolean {
   const { offsets } = lists;
   const n = lists.n;
   if (lists.values) writeNumbers(leaf, page, lists.values, n);
-  const row = runZeros(levelRuns(page.rep, page.count), offsets.subarray(0, offsets.length - 1), lists.rows, n);
+  const first = lists.rows;
+  const row = runZeros(levelRuns(page.rep, page.count), offsets.subarray(0, offsets.length - 1), first, n);
   if (row < 0) return false;
-  lists.n = n + page.count;
+  // Row starts were counted in entries: the holes before each hold no value.
+  for (let r = first, h = 0; r < row && holes.length > 0; r++) {
+    while (h < holes.length && holes[h] < offsets[r] - n) h++;
+    offsets[r] -= h;
+  }
+  lists.n = n + page.count - holes.length;
   offsets[row] = lists.n;
   lists.rows = row;
   return true;
 }
+
+const NO_HOLES: readonly number[] = [];
 
 /** Adds any page of a list column, entry by entry; false when it holds more rows than there is room for. */
 function appendLists(lists: ListBuilder, leaf: Leaf, page: DataPage): boolean {

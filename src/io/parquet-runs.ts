@@ -230,3 +230,22 @@ export function countEqual(src: RunSource, value: number): number {
   }
   return count;
 }
+
+/** The positions of the values of `src` below `threshold`, in order (JS alone: they are few). */
+export function positionsBelow(src: RunSource, threshold: number): number[] {
+  const runs = cursor(src);
+  const scratch = new Uint32Array(UNPACK_CHUNK);
+  const out: number[] = [];
+  for (let i = 0; runs.next(); i += runs.length) {
+    if (runs.repeated) {
+      if (runs.value < threshold) for (let k = 0; k < runs.length; k++) out.push(i + k);
+      continue;
+    }
+    for (let j = 0; j < runs.length; j += UNPACK_CHUNK) {
+      const k = Math.min(UNPACK_CHUNK, runs.length - j);
+      runs.unpack(scratch, 0, j, k);
+      for (let m = 0; m < k; m++) if (scratch[m] < threshold) out.push(i + j + m);
+    }
+  }
+  return out;
+}
