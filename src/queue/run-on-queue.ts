@@ -67,23 +67,21 @@ export async function runShardsOnQueue<T extends object, R extends ShardOutcome>
         }),
       ),
     );
-    // A run submitted again retries the shards that failed last time.
-    for (const job of jobs) if ((await job.getState()) === 'failed') await job.retry();
+    // A run submitted again retries the shards that failed last time. Requests go out together
+    // throughout: the client pipelines them, so a poll of thousands of shards is one round trip.
+    const before = await Promise.all(jobs.map((job) => job.getState()));
+    await Promise.all(jobs.map((job, i) => (before[i] === 'failed' ? job.retry() : undefined)));
     const results: R[] = new Array(jobs.length);
     let done = 0;
     for (;;) {
-      done = 0;
-      for (let i = 0; i < jobs.length; i++) {
-        if (results[i] !== undefined) {
-          done++;
-          continue;
-        }
-        // The state first, then the job: a worker's finishing script sets the state and the return
-        // value at once, so a job read before its state could be completed without its result.
-        const id = jobs[i].id as string;
-        const state = await queue.getJobState(id);
-        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
-        const job = state === 'unknown' ? undefined : await Job.fromId(queue, id);
+      const pending = jobs.flatMap((_, i) => (results[i] === undefined ? [i] : []));
+      // The state first, then the job: a worker's finishing script sets the state and the return
+      // value at once, so a job read before its state could be completed without its result.
+      const states = await Promise.all(pending.map((i) => queue.getJobState(jobs[i].id as string)));
+      const ended = pending.flatMap((i, k) => (states[k] === 'completed' || states[k] === 'failed' || states[k] === 'unknown' ? [{ i, state: states[k] }] : []));
+      const read = await Promise.all(ended.map(({ i, state }) => (state === 'unknown' ? undefined : Job.fromId(queue, jobs[i].id as string))));
+      for (const [k, { i, state }] of ended.entries()) {
+        const job = read[k];
         if (!job) throw new SieveError('E_WORKER', `the job of shard ${shards[i].path} vanished from queue ${location.name}`);
         if (state === 'failed') throw errorFromReason(job.failedReason, shards[i].path);
         if (job.returnvalue == null) throw new SieveError('E_WORKER', `the job of shard ${shards[i].path} completed without a result in queue ${location.name}`);
