@@ -4,6 +4,7 @@ import * as arrow from 'apache-arrow';
 import { LINE_ENDS } from '../columns/signal-columns.js';
 import { SieveError } from '../errors.js';
 import { readDocuments } from '../io/read-documents.js';
+import { zstdIsNative } from '../io/byte-source.js';
 import { readParquetBatches } from '../io/parquet.js';
 import { openParquetColumns } from '../io/parquet-columns.js';
 import { stripExtensions } from '../io/formats.js';
@@ -56,7 +57,8 @@ async function loadParquet(path: string, wanted: readonly string[] | undefined):
   // Columns no rule reads (MinHash signatures, say) do not matter.
   const file = await openParquetColumns(path);
   const needed = ['id', LINE_ENDS, ...(wanted ?? file.columns)].filter((c, i, all) => file.columns.includes(c) && all.indexOf(c) === i);
-  if (needed.every((c) => file.kind(c) !== undefined)) {
+  // Without zstd-napi, fzstd would decompress our (zstd) files slower than parquet-wasm's own zstd.
+  if (zstdIsNative() && needed.every((c) => file.kind(c) !== undefined)) {
     if (file.kind('id') !== 'string') throw new SieveError('E_INPUT_FIELD', 'signals file has no id column of strings', { location: { file: path } });
     const strings = file.strings('id');
     const missing = strings.indexOf(null);
