@@ -57,10 +57,6 @@ type AnyData = arrow.Data<arrow.DataType>;
  */
 export function columnsFromArrow(table: arrow.Table | arrow.RecordBatch): RuleColumns {
   const length = table.numRows;
-  const docCache = new Map<string, DocColumn>();
-  const lineCache = new Map<string, LineColumn>();
-  let lineEnds: Int32Array | null | undefined;
-
   const child = (name: string): readonly AnyData[] => {
     const vector = table.getChild(name);
     if (!vector) {
@@ -69,33 +65,11 @@ export function columnsFromArrow(table: arrow.Table | arrow.RecordBatch): RuleCo
     }
     return vector.data as readonly AnyData[];
   };
-
-  const lineEndOffsets = (): Int32Array | null => {
-    if (lineEnds === undefined) lineEnds = table.getChild(LINE_ENDS) ? listOffsets(LINE_ENDS, child(LINE_ENDS), length) : null;
-    return lineEnds;
-  };
-
-  return {
-    length,
-    doc(name: string): DocColumn {
-      let col = docCache.get(name);
-      if (!col) {
-        col = docColumn(name, child(name), length);
-        docCache.set(name, col);
-      }
-      return col;
-    },
-    lines(name: string): LineColumn {
-      let col = lineCache.get(name);
-      if (!col) {
-        col = lineColumn(name, child(name), length);
-        const ends = lineEndOffsets();
-        if (ends) checkLineCounts(name, col.offsets, ends);
-        lineCache.set(name, col);
-      }
-      return col;
-    },
-  };
+  return cachedColumns(length, {
+    doc: (name) => docColumn(name, child(name), length),
+    lines: (name) => lineColumn(name, child(name), length),
+    lineEnds: () => (table.getChild(LINE_ENDS) ? listOffsets(LINE_ENDS, child(LINE_ENDS), length) : null),
+  });
 }
 
 /**
@@ -104,21 +78,43 @@ export function columnsFromArrow(table: arrow.Table | arrow.RecordBatch): RuleCo
  * against `line_ends` without decoding its values.
  */
 export function columnsFromParquet(file: ParquetColumnFile): RuleColumns {
-  const docCache = new Map<string, DocColumn>();
-  const lineCache = new Map<string, LineColumn>();
-  let lineEnds: Int32Array | null | undefined;
   const kind = (name: string) => {
     if (!file.columns.includes(name)) throw fieldError(`the signals table has no column "${name}" (columns: ${file.columns.join(', ')})`);
     return file.kind(name);
   };
+  return cachedColumns(file.rows, {
+    doc(name) {
+      const k = kind(name);
+      if (k === 'numberList') throw fieldError(`column "${name}" is a list, but a document signal in a rule must be a number or a string`);
+      return k === 'string' ? { strings: file.strings(name) } : { values: file.numbers(name) };
+    },
+    lines(name) {
+      if (kind(name) !== 'numberList') throw fieldError(`column "${name}" is not a list, but a line signal must be a list of numbers (one per line)`);
+      return file.numberLists(name);
+    },
+    lineEnds: () => (file.kind(LINE_ENDS) === 'numberList' ? file.listOffsets(LINE_ENDS) : null),
+  });
+}
+
+/** How a table's columns are read, each once: by {@link cachedColumns}. */
+export interface ColumnSource {
+  doc(name: string): DocColumn;
+  lines(name: string): LineColumn;
+  /** The offsets of the table's `line_ends`, which every line column's counts must match; null without it. */
+  lineEnds?(): Int32Array | null;
+}
+
+/** A {@link RuleColumns} of `length` documents that reads each column from `source` once, on first use. */
+export function cachedColumns(length: number, source: ColumnSource): RuleColumns {
+  const docCache = new Map<string, DocColumn>();
+  const lineCache = new Map<string, LineColumn>();
+  let lineEnds: Int32Array | null | undefined;
   return {
-    length: file.rows,
+    length,
     doc(name: string): DocColumn {
       let col = docCache.get(name);
       if (!col) {
-        const k = kind(name);
-        if (k === 'numberList') throw fieldError(`column "${name}" is a list, but a document signal in a rule must be a number or a string`);
-        col = k === 'string' ? { strings: file.strings(name) } : { values: file.numbers(name) };
+        col = source.doc(name);
         docCache.set(name, col);
       }
       return col;
@@ -126,9 +122,8 @@ export function columnsFromParquet(file: ParquetColumnFile): RuleColumns {
     lines(name: string): LineColumn {
       let col = lineCache.get(name);
       if (!col) {
-        if (kind(name) !== 'numberList') throw fieldError(`column "${name}" is not a list, but a line signal must be a list of numbers (one per line)`);
-        col = file.numberLists(name);
-        if (lineEnds === undefined) lineEnds = file.kind(LINE_ENDS) === 'numberList' ? file.listOffsets(LINE_ENDS) : null;
+        col = source.lines(name);
+        if (lineEnds === undefined) lineEnds = source.lineEnds?.() ?? null;
         if (lineEnds) checkLineCounts(name, col.offsets, lineEnds);
         lineCache.set(name, col);
       }

@@ -8,8 +8,8 @@ import { zstdIsNative } from '../io/byte-source.js';
 import { readParquetBatches } from '../io/parquet.js';
 import { openParquetColumns } from '../io/parquet-columns.js';
 import { stripExtensions } from '../io/formats.js';
-import type { DocColumn, LineColumn, RuleColumns } from './columns.js';
-import { columnsFromArrow, columnsFromParquet } from './columns.js';
+import type { RuleColumns } from './columns.js';
+import { cachedColumns, columnsFromArrow, columnsFromParquet } from './columns.js';
 
 /** Signals computed earlier for one shard, by document id, as columns a rule can read. */
 export interface PrecomputedSignals {
@@ -119,29 +119,16 @@ async function loadRpv2(path: string, wanted: readonly string[] | undefined): Pr
     }
   }
   const index = new Map(stored.map((n, k) => [n, k]));
-  const docCache = new Map<string, DocColumn>();
-  const lineCache = new Map<string, LineColumn>();
-  const columns: RuleColumns = {
-    length: ids.length,
+  const columns = cachedColumns(ids.length, {
     doc(name) {
-      let col = docCache.get(name);
-      if (!col) {
-        const k = index.get(name);
-        col = { values: k === undefined ? new Float64Array(ids.length).fill(Number.NaN) : Float64Array.from(docValues[k]) };
-        docCache.set(name, col);
-      }
-      return col;
+      const k = index.get(name);
+      return { values: k === undefined ? new Float64Array(ids.length).fill(Number.NaN) : Float64Array.from(docValues[k]) };
     },
     lines(name) {
-      let col = lineCache.get(name);
-      if (!col) {
-        const k = index.get(name);
-        col = k === undefined ? { offsets: new Int32Array(ids.length + 1), values: new Float64Array(0) } : { offsets: Int32Array.from(lineOffsets[k]), values: Float64Array.from(lineValues[k]) };
-        lineCache.set(name, col);
-      }
-      return col;
+      const k = index.get(name);
+      return k === undefined ? { offsets: new Int32Array(ids.length + 1), values: new Float64Array(0) } : { offsets: Int32Array.from(lineOffsets[k]), values: Float64Array.from(lineValues[k]) };
     },
-  };
+  });
   return { path, ids, row: indexOf(ids, path), names: names ?? new Set(), columns };
 }
 
