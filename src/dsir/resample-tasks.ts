@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
 import { writeAtomically } from '../io/atomic-file.js';
-import { writeLines, type Line } from '../io/jsonl-writer.js';
+import { documentLine, writeLines, type Line } from '../io/jsonl-writer.js';
 import type { ShardInput, TaskOutcome } from '../pipeline/run-shards.js';
 import type { ShardResult } from '../pipeline/shard-task.js';
 import { textFeatureBatch } from './features.js';
@@ -100,12 +100,6 @@ export async function runDsirKeysTask(task: DsirKeysTask): Promise<TaskOutcome<D
   return { ...(await shardDone(task, counts, [])), candidates };
 }
 
-/** The input record as read (JSON lines), else the document as a JSON object. */
-function recordOf(doc: Document): string | Uint8Array {
-  if (doc.rawBytes !== undefined) return doc.rawBytes;
-  if (doc.raw !== undefined) return doc.raw;
-  return JSON.stringify({ id: doc.id, text: doc.text, ...(doc.url ? { url: doc.url } : {}), ...doc.meta }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-}
 
 export async function runDsirSelectTask(task: DsirSelectTask): Promise<TaskOutcome<DsirSelectResult>> {
   // Pass 1 (the keys) logged this shard's rejections.
@@ -118,7 +112,7 @@ export async function runDsirSelectTask(task: DsirSelectTask): Promise<TaskOutco
       for (const doc of docs) {
         if (kept < task.selected.length && task.selected[kept] === position) {
           kept++;
-          yield recordOf(doc);
+          yield documentLine(doc);
         }
         position++;
       }

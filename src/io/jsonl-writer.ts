@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough, type Transform } from 'node:stream';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
 import { writeAtomically } from './atomic-file.js';
 import { kindFromName } from './formats.js';
@@ -33,6 +34,16 @@ export async function writeJsonl(path: string, records: AsyncIterable<unknown> |
 
 /** One serialised line: its text, or its UTF-8 bytes (a record read and written back unchanged, not encoded again). */
 export type Line = string | Uint8Array;
+
+/**
+ * A document as a JSON line: its record as read (bytes where kept) unless `text` replaces its text,
+ * else an object of its id, text, url and other fields.
+ */
+export function documentLine(doc: Document, text?: string): Line {
+  if (text === undefined && doc.rawBytes !== undefined) return doc.rawBytes;
+  if (text === undefined && doc.raw !== undefined) return doc.raw;
+  return JSON.stringify({ id: doc.id, text: text ?? doc.text, ...(doc.url ? { url: doc.url } : {}), ...doc.meta }, jsonReplacer);
+}
 
 /** Where joined lines go: a file, through a compressor or not. */
 interface LineSink {
@@ -156,7 +167,8 @@ async function gzipMembers(path: string): Promise<LineSink> {
 }
 
 /** BigInts (uint64 ids) as JSON numbers' decimal text. */
-function jsonReplacer(_key: string, value: unknown): unknown {
+/** `JSON.stringify`'s replacer for records: BigInt values (64-bit ids, say) as decimal strings. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
 }
 

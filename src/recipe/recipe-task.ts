@@ -10,7 +10,7 @@ import { loadDsirSignalModels } from '../dsir/signal-models.js';
 import type { Document } from '../document.js';
 import { SieveError } from '../errors.js';
 import { DuplicateIdCounter, type DuplicateIds } from '../io/duplicate-ids.js';
-import { writeLines, type Line } from '../io/jsonl-writer.js';
+import { documentLine, writeLines, type Line } from '../io/jsonl-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import { RejectionLog } from '../pipeline/rejection-log.js';
 import { documentLanguage, failure, shardResources } from '../pipeline/shard-common.js';
@@ -362,12 +362,11 @@ function applyKeepLines(step: RuleStep, states: DocumentState[], dropped: Record
 /** The input record as it was, with only the text replaced when lines were dropped. */
 function keptRecord(s: DocumentState): string | Uint8Array {
   const doc = s.doc;
-  if (!s.changed && doc.rawBytes !== undefined) return doc.rawBytes;
-  if (doc.raw !== undefined && !s.changed) return doc.raw;
+  if (!s.changed) return documentLine(doc);
   if (doc.raw !== undefined && doc.textField) {
     const record = JSON.parse(doc.raw) as Record<string, unknown>;
     record[doc.textField] = s.text;
     return JSON.stringify(record);
   }
-  return JSON.stringify({ id: doc.id, text: s.text, ...(doc.url ? { url: doc.url } : {}), ...doc.meta }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return documentLine(doc, s.text);
 }

@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import type { Document } from '../document.js';
 import type { ErrorLocation } from '../errors.js';
+import { jsonReplacer } from '../io/jsonl-writer.js';
 import { readDocuments } from '../io/read-documents.js';
 import type { OnError } from '../io/read-options.js';
 
@@ -33,7 +34,7 @@ export interface StagedDocument {
 
 export function stagedLine(doc: Document, text: string, changed: boolean): string {
   const record: StagedRecord = { id: doc.id, text, staged: { changed, url: doc.url, meta: doc.meta, location: doc.location, raw: doc.raw, textField: doc.textField } };
-  return JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return JSON.stringify(record, jsonReplacer);
 }
 
 /** Reads a stage file back in batches, documents as they were when staged. */
